@@ -1,0 +1,5 @@
+"""`python -m montage` runs the CLI."""
+
+from montage.cli import main
+
+main()

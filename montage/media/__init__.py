@@ -1,0 +1,1 @@
+"""Reading source media: probing streams and finding dates. `info` is pure data."""

@@ -1,0 +1,49 @@
+"""What montage knows about a source file. Pure data: the planner imports it without ffmpeg."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+MediaKind = Literal["video", "image"]
+
+
+@dataclass(frozen=True)
+class DateFinding:
+    """A clip's capture date and where it came from.
+
+    `value` is timezone-aware when the source carries an offset (QuickTime creationdate,
+    EXIF OffsetTimeOriginal, UTC sources), naive when only local wall time is known.
+    `guess` is True for sources that are not capture dates (the file's mtime).
+    """
+
+    value: datetime
+    source: str
+    guess: bool = False
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    """Stream facts of one source, with width/height as displayed (rotation applied)."""
+
+    path: Path
+    kind: MediaKind
+    width: int
+    height: int
+    rotation: int = 0
+    duration: float | None = None
+    fps: float | None = None
+    has_audio: bool = False
+    video_codec: str = ""
+    audio_codec: str | None = None
+    pix_fmt: str = ""
+    hdr: bool = False
+    date: DateFinding | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_still(self) -> bool:
+        """True for photos, which are shown for a chosen duration."""
+        return self.kind == "image"
