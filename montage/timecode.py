@@ -44,7 +44,7 @@ def _parse_text(text: str) -> float:
 
 def to_frames(seconds: float, fps: int) -> int:
     """Convert seconds to a whole number of frames, rounding half up (the one rule)."""
-    return int(math.floor(seconds * fps + 0.5 + 1e-9))
+    return math.floor(seconds * fps + 0.5 + 1e-9)
 
 
 def to_seconds(frames: int, fps: int) -> float:

@@ -1,0 +1,1 @@
+"""The storyboard: pydantic model, YAML loading with located errors, checks."""

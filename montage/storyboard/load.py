@@ -1,0 +1,121 @@
+"""Load a storyboard file: parse, layer presets and overrides, validate, check paths.
+
+Every problem from every stage is collected and raised together, each located in the
+file (storyboard, preset or `--set`) that wrote the offending value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from montage.errors import MontageError, Problem, StoryboardError
+from montage.presets import preset_layers, search_path
+from montage.storyboard.checks import cross_field_findings
+from montage.storyboard.diagnose import problems_from
+from montage.storyboard.layers import Layered, deep_merge, overrides_doc, stack
+from montage.storyboard.model import Storyboard
+from montage.storyboard.paths import PathPolicy, media_path_findings
+from montage.storyboard.yamlio import PathKey, YamlDoc, format_path, load_yaml_file
+
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+@dataclass(frozen=True)
+class LoadedStoryboard:
+    """A validated storyboard plus what is needed to resolve its paths and locate errors."""
+
+    storyboard: Storyboard
+    source: Path
+    policy: PathPolicy
+    merged: Layered = field(repr=False)
+
+    def media_path(self, written: str) -> Path:
+        """Absolute path of a clip or music path as written."""
+        return self.policy.resolve(written)
+
+    def output_path(self) -> Path:
+        """Where the mp4 goes: `output.path` (relative to the storyboard) or beside it."""
+        written = self.storyboard.output.path
+        if written is None:
+            return self.source.with_suffix(".mp4")
+        return self.policy.resolve(written)
+
+    def locate(self, error: MontageError) -> MontageError:
+        """Fill in locations for problems that carry a field path but no location."""
+        error.problems = [self._locate(p) for p in error.problems]
+        return error
+
+    def _locate(self, problem: Problem) -> Problem:
+        if problem.location is not None or not problem.path:
+            return problem
+        where = self.merged.locate(parse_path(problem.path))
+        return Problem(problem.message, where, problem.path, problem.hint)
+
+
+def parse_path(text: str) -> PathKey:
+    """Inverse of `format_path`: `clips[2].trim.end` -> ('clips', 2, 'trim', 'end')."""
+    return tuple(int(i) if i else name for name, i in _PATH_PART.findall(text))
+
+
+def load_storyboard(
+    path: Path,
+    *,
+    overrides: tuple[str, ...] = (),
+    presets_dirs: tuple[Path, ...] = (),
+    allow_outside: tuple[Path, ...] = (),
+) -> LoadedStoryboard:
+    """Load, layer and validate a storyboard, raising one StoryboardError with every problem."""
+    source = path.resolve()
+    doc = load_yaml_file(source)
+    if not isinstance(doc.data, dict):
+        raise StoryboardError.single(
+            "a storyboard is a mapping with at least `clips:`",
+            location=doc.values.get(()),
+            hint="see `montage init`",
+        )
+    try:
+        cli = overrides_doc(list(overrides))
+    except ValueError as exc:
+        raise StoryboardError.single(str(exc)) from None
+    presets = _preset_layers(doc, cli, source.parent, presets_dirs)
+    merged = stack([*presets, doc, cli])
+    policy = PathPolicy(source.parent, tuple(p.resolve() for p in allow_outside))
+    board, problems = _validate(merged, policy)
+    if problems or board is None:
+        raise StoryboardError(_sorted(problems))
+    return LoadedStoryboard(board, source, policy, merged)
+
+
+def _preset_layers(doc: YamlDoc, cli: YamlDoc, base: Path, dirs: tuple[Path, ...]) -> list[YamlDoc]:
+    chosen: Any = deep_merge(doc.data, cli.data).get("preset")
+    names = [chosen] if isinstance(chosen, str) else chosen
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        return []  # validation reports the bad `preset:` value
+    where = cli.values.get(("preset",)) or doc.values.get(("preset",))
+    return preset_layers(names, search_path(dirs, base), where)
+
+
+def _validate(merged: Layered, policy: PathPolicy) -> tuple[Storyboard | None, list[Problem]]:
+    problems = _located(merged, media_path_findings(merged.data, policy))
+    try:
+        board = Storyboard.model_validate(merged.data)
+    except ValidationError as exc:
+        return None, problems_from(exc, merged, Storyboard) + problems
+    return board, problems + _located(merged, cross_field_findings(board))
+
+
+def _located(merged: Layered, findings: list[tuple[PathKey, str, str]]) -> list[Problem]:
+    return [Problem(msg, merged.locate(key), format_path(key), hint) for key, msg, hint in findings]
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    def key(p: Problem) -> tuple[str, int, int]:
+        loc = p.location
+        return (loc.file, loc.line, loc.column) if loc else ("", 0, 0)
+
+    return sorted(problems, key=key)

@@ -1,0 +1,90 @@
+"""Where a storyboard's files may come from, checked on the raw data before anything opens.
+
+Storyboards are untrusted: a path must stay inside the storyboard's folder (or a root
+the user allowed), resolve to a regular file after following symlinks, and never be a
+URL or an ffmpeg protocol.
+"""
+
+from __future__ import annotations
+
+import difflib
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from montage.storyboard.fields import looks_like_protocol
+from montage.storyboard.yamlio import PathKey
+
+
+@dataclass(frozen=True)
+class PathPolicy:
+    """The folders a storyboard may read from."""
+
+    base_dir: Path
+    allowed_roots: tuple[Path, ...] = ()
+
+    def roots(self) -> tuple[Path, ...]:
+        """Resolved roots: the storyboard folder first."""
+        return tuple(p.resolve() for p in (self.base_dir, *self.allowed_roots))
+
+    def resolve(self, written: str) -> Path:
+        """Absolute path of a path as written in the storyboard (no checks)."""
+        path = Path(written).expanduser()
+        return path if path.is_absolute() else self.base_dir / path
+
+
+def media_path_findings(data: Any, policy: PathPolicy) -> list[tuple[PathKey, str, str]]:
+    """Problems with every clip and music path in raw storyboard data."""
+    findings = []
+    for path_key, written in _media_paths(data):
+        problem = check_media_path(written, policy)
+        if problem is not None:
+            findings.append((path_key, *problem))
+    return findings
+
+
+def _media_paths(data: Any) -> Iterator[tuple[PathKey, str]]:
+    if not isinstance(data, dict):
+        return
+    clips = data.get("clips")
+    if isinstance(clips, list):
+        for index, clip in enumerate(clips):
+            if isinstance(clip, dict) and isinstance(clip.get("path"), str):
+                yield ("clips", index, "path"), clip["path"]
+    audio = data.get("audio")
+    music = audio.get("music") if isinstance(audio, dict) else None
+    if isinstance(music, dict) and isinstance(music.get("path"), str):
+        yield ("audio", "music", "path"), music["path"]
+
+
+def check_media_path(written: str, policy: PathPolicy) -> tuple[str, str] | None:
+    """(message, hint) if `written` may not be opened, else None."""
+    if not written.strip() or looks_like_protocol(written):
+        return None  # the model reports these with a better message
+    candidate = policy.resolve(written)
+    real = candidate.resolve()
+    roots = policy.roots()
+    if not any(real == root or real.is_relative_to(root) for root in roots):
+        via = " through a symlink" if candidate.is_symlink() else ""
+        return (
+            f"{written!r} is outside the storyboard folder{via} ({roots[0]})",
+            "move the file into the storyboard folder or pass --allow-outside DIR",
+        )
+    try:
+        mode = real.stat().st_mode
+    except OSError:
+        return f"{written!r} not found (looked in {candidate.parent})", _suggest(candidate)
+    if not stat.S_ISREG(mode):
+        return f"{written!r} is not a regular file", "point at a video or photo file"
+    return None
+
+
+def _suggest(candidate: Path) -> str:
+    try:
+        names = [p.name for p in candidate.parent.iterdir() if p.is_file()]
+    except OSError:
+        return "check the folder name"
+    close = difflib.get_close_matches(candidate.name, names, n=1, cutoff=0.5)
+    return f"did you mean {close[0]!r}?" if close else "check the spelling and the folder"

@@ -1,0 +1,255 @@
+"""Safe YAML loading that remembers where every value came from.
+
+The loader composes PyYAML's node tree itself instead of constructing Python objects,
+so it can (1) record a `Location` for every key and value, (2) refuse aliases (no alias
+bombs), tags and duplicate keys, and (3) resolve scalars by YAML 1.2 rules: `1:30`,
+`no` and `2023-02-30` stay text and are parsed by the model, where a bad value gets a
+located error instead of silently turning into 90, False or a bare ValueError.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from montage.errors import Location, Problem, StoryboardError
+
+PathKey = tuple[str | int, ...]
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 64
+
+_INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
+_FLOAT = re.compile(
+    r"^[-+]?((\.[0-9]+|(0|[1-9][0-9_]*)\.[0-9]*)([eE][-+]?[0-9]+)?|(0|[1-9][0-9_]*)[eE][-+]?[0-9]+)$"
+)
+_STR_TAG = "tag:yaml.org,2002:str"
+_ALLOWED_TAGS = {
+    _STR_TAG: str,
+    "tag:yaml.org,2002:int": int,
+    "tag:yaml.org,2002:float": float,
+}
+_BOOL = {"true": True, "false": False}
+_NULL = {"", "~", "null"}
+
+
+@dataclass
+class YamlDoc:
+    """A parsed YAML document: plain data plus the location of every key and value."""
+
+    data: Any
+    values: dict[PathKey, Location] = field(default_factory=dict)
+    keys: dict[PathKey, Location] = field(default_factory=dict)
+    origin: str = ""
+
+
+class _Composer(yaml.SafeLoader):
+    """SafeLoader that refuses aliases and caps nesting while composing nodes.
+
+    With no implicit resolvers every plain scalar is tagged `str`; `_resolve` applies
+    the YAML 1.2 rules afterwards, and any other tag was written explicitly.
+    """
+
+    yaml_implicit_resolvers: dict = {}  # noqa: RUF012 - PyYAML's class-level registry
+
+    def __init__(self, stream: str, name: str) -> None:
+        super().__init__(stream)
+        self.name = name
+        self.depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise _located(
+                "YAML aliases (*name) are not allowed",
+                self.name,
+                mark,
+                "write the value out in full; aliases can expand without limit",
+            )
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _located(
+                f"nested deeper than {MAX_DEPTH} levels",
+                self.name,
+                self.peek_event().start_mark,
+                "a storyboard is only a few levels deep",
+            )
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _located(message: str, name: str, mark: Any, hint: str = "") -> StoryboardError:
+    return StoryboardError.single(message, location=_location(name, mark), hint=hint)
+
+
+def _location(name: str, mark: Any) -> Location:
+    return Location(name, mark.line + 1, mark.column + 1)
+
+
+def load_yaml_file(path: Path) -> YamlDoc:
+    """Read and parse a YAML file, refusing oversized or non-UTF-8 input with a location."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise StoryboardError.single(
+            f"cannot read the file: {exc.strerror}", location=Location(name)
+        ) from None
+    if size > MAX_FILE_BYTES:
+        raise StoryboardError.single(
+            f"the file is {size / 1e6:.1f} MB; a storyboard is at most {MAX_FILE_BYTES >> 20} MB",
+            location=Location(name),
+            hint="is this really a storyboard?",
+        )
+    return parse_yaml(path.read_bytes(), name)
+
+
+def parse_yaml(raw: bytes | str, name: str) -> YamlDoc:
+    """Parse YAML text into a `YamlDoc`; every failure is a located StoryboardError."""
+    text = _decode(raw, name) if isinstance(raw, bytes) else raw
+    loader = _Composer(text, name)
+    try:
+        node = loader.get_single_node()
+    except StoryboardError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = exc.problem or exc.context or "invalid YAML"
+        location = _location(name, mark) if mark else Location(name)
+        raise StoryboardError.single(
+            f"YAML syntax: {message}",
+            location=location,
+            hint="check indentation and quote text containing ': '",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise StoryboardError.single(f"YAML: {exc}", location=Location(name)) from None
+    finally:
+        loader.dispose()
+    doc = YamlDoc(data=None, origin=name)
+    problems: list[Problem] = []
+    if node is not None:
+        doc.data = _convert(node, (), doc, problems)
+    if problems:
+        raise StoryboardError(problems)
+    return doc
+
+
+def _decode(raw: bytes, name: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise StoryboardError.single(
+            f"byte 0x{raw[exc.start]:02x} is not UTF-8",
+            location=Location(name, line, column),
+            hint="save the file as UTF-8",
+        ) from None
+
+
+def _convert(node: Any, path: PathKey, doc: YamlDoc, problems: list[Problem]) -> Any:
+    doc.values[path] = _location(doc.origin, node.start_mark)
+    if isinstance(node, yaml.MappingNode):
+        return _convert_mapping(node, path, doc, problems)
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(item, (*path, i), doc, problems) for i, item in enumerate(node.value)]
+    return _convert_scalar(node, doc, problems)
+
+
+def _convert_mapping(node: Any, path: PathKey, doc: YamlDoc, problems: list[Problem]) -> dict:
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        location = _location(doc.origin, key_node.start_mark)
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.append(Problem("a key must be plain text", location, _dotted(path)))
+            continue
+        key = key_node.value
+        if key == "<<":
+            problems.append(
+                Problem(
+                    "YAML merge keys (<<) are not allowed",
+                    location,
+                    _dotted(path),
+                    "write the keys out in full",
+                )
+            )
+            continue
+        if key in result:
+            problems.append(
+                Problem(
+                    f"duplicate key {key!r}",
+                    location,
+                    _dotted((*path, key)),
+                    "YAML would silently keep only the last one; remove one",
+                )
+            )
+            continue
+        doc.keys[(*path, key)] = location
+        result[key] = _convert(value_node, (*path, key), doc, problems)
+    return result
+
+
+def _convert_scalar(node: Any, doc: YamlDoc, problems: list[Problem]) -> Any:
+    text: str = node.value
+    if node.tag == _STR_TAG:
+        return _resolve(text) if node.style is None else text
+    convert = _ALLOWED_TAGS.get(node.tag)
+    if convert is None:
+        problems.append(
+            Problem(
+                f"YAML tag {node.tag!r} is not allowed",
+                _location(doc.origin, node.start_mark),
+                hint="remove the tag",
+            )
+        )
+        return text
+    try:
+        return convert(text)
+    except ValueError:
+        problems.append(
+            Problem(
+                f"{text!r} does not match its tag {node.tag!r}",
+                _location(doc.origin, node.start_mark),
+                hint="remove the tag",
+            )
+        )
+        return text
+
+
+def _resolve(text: str) -> Any:
+    """YAML 1.2 core-schema resolution, minus everything surprising."""
+    lowered = text.lower()
+    if lowered in _NULL:
+        return None
+    if lowered in _BOOL:
+        return _BOOL[lowered]
+    if _INT.match(text):
+        return int(text.replace("_", ""))
+    if _FLOAT.match(text):
+        return float(text.replace("_", ""))
+    return text
+
+
+def _dotted(path: PathKey) -> str:
+    return format_path(path)
+
+
+def format_path(path: PathKey) -> str:
+    """Render a path like `clips[2].trim.end`."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def scalar_from_text(text: str) -> Any:
+    """Resolve a command-line value (`--set output.fps=25`) exactly as YAML would."""
+    return parse_yaml(text, "--set").data if text.strip() else None
