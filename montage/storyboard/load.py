@@ -71,7 +71,7 @@ def load_storyboard(
 ) -> LoadedStoryboard:
     """Load, layer and validate a storyboard, raising one StoryboardError with every problem."""
     source = path.resolve()
-    doc = load_yaml_file(source)
+    doc = load_yaml_file(path)  # locations show the path as the user typed it
     if not isinstance(doc.data, dict):
         raise StoryboardError.single(
             "a storyboard is a mapping with at least `clips:`",

@@ -1,0 +1,18 @@
+"""The typer application and its command registry."""
+
+from __future__ import annotations
+
+import typer
+
+from montage.cli import presets_cmd, schema_cmd, validate_cmd
+
+app = typer.Typer(
+    name="montage",
+    help="Turn a YAML storyboard of dated clips into a before/after progress montage.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("validate")(validate_cmd.validate)
+app.command("schema")(schema_cmd.schema)
+app.add_typer(presets_cmd.presets_app, name="presets")

@@ -1,0 +1,70 @@
+"""What every command shares: exit codes, error printing, common options."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import IntEnum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from montage.errors import MontageError, StoryboardError
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class Exit(IntEnum):
+    """Documented exit codes (see README)."""
+
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    INVALID = 3
+    SOME_FAILED = 4
+
+
+def exit_code_for(error: MontageError) -> Exit:
+    """Invalid input exits 3; anything else montage raised on purpose exits 1."""
+    return Exit.INVALID if isinstance(error, StoryboardError) else Exit.ERROR
+
+
+def print_error(error: MontageError) -> None:
+    """Print every problem of an error, one per line, on stderr."""
+    for problem in error.problems or []:
+        where = f"[bold]{escape(str(problem.location))}[/]: " if problem.location else ""
+        field = f"[cyan]{escape(problem.path)}[/]: " if problem.path else ""
+        hint = f" [dim](hint: {escape(problem.hint)})[/]" if problem.hint else ""
+        err.print(f"{where}{field}[red]{escape(problem.message)}[/]{hint}")
+    if not error.problems:
+        err.print(f"[red]{escape(str(error))}[/]")
+
+
+def fail(error: MontageError) -> NoReturn:
+    """Print `error` and exit with its code."""
+    print_error(error)
+    raise typer.Exit(exit_code_for(error))
+
+
+def print_json(data: Any) -> None:
+    """Machine output on stdout, nothing else mixed in."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option("--set", "-s", help="Override a setting, e.g. --set output.fps=25 (repeatable)."),
+]
+PresetsDirOption = Annotated[
+    list[Path] | None,
+    typer.Option("--presets-dir", help="Extra folder of presets, searched first (repeatable)."),
+]
+AllowOutsideOption = Annotated[
+    list[Path] | None,
+    typer.Option("--allow-outside", help="Also allow media from this folder (repeatable)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
