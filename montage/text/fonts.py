@@ -50,7 +50,6 @@ _FALLBACK_PATTERNS = (
     "NotoSansDevanagari-{w}.ttf",
     "NotoSansThai-{w}.ttf",
     "NotoSansCJK*-{w}.ttc",
-    "NotoSansCJK-{w}.ttc",
     "NotoSans*CJK*-{w}.otf",
     "NotoSansSymbols-{w}.ttf",
     "NotoSansSymbols2-Regular.ttf",

@@ -24,7 +24,11 @@ from montage.text.runs import Run, measure_run, run_advance, split_clusters, spl
 
 @dataclass(frozen=True)
 class TextLayout:
-    """The chosen font size, wrapped lines and the finished sprite's size in px."""
+    """The chosen font size, wrapped lines and the finished sprite's size in px.
+
+    The sprite is tight around the ink (lines are at least cap-height tall) plus the
+    stroke; `box_padding` is added on every side only when the style has a `box_color`.
+    """
 
     size: int
     lines: tuple[str, ...]
@@ -88,16 +92,19 @@ def measure_line(line: str, font: str, size: int, stroke: int, engine: ImageFont
     shaping = engine == ImageFont.Layout.RAQM
     runs = visual_runs(split_runs(line, font), shaping)
     top, bottom = _cap_frame(font, size, stroke, engine)
-    left, right = (math.inf, -math.inf) if runs else (0, 0)
+    left, right = math.inf, -math.inf
     placed: list[PlacedRun] = []
     pen = 0.0
     for run in runs:
         x = round(pen)
         ink = measure_run(run, size, 0 if run.is_emoji else stroke, engine)
-        left, right = min(left, x + ink.left), max(right, x + ink.right)
-        top, bottom = min(top, ink.top), max(bottom, ink.bottom)
+        if not ink.blank:
+            left, right = min(left, x + ink.left), max(right, x + ink.right)
+            top, bottom = min(top, ink.top), max(bottom, ink.bottom)
         placed.append(PlacedRun(run, x))
         pen += ink.advance
+    if left > right:  # nothing visible
+        left = right = 0
     return LineBox(tuple(placed), int(left), top, int(right), bottom)
 
 
@@ -106,10 +113,15 @@ def _align_offset(align: str, room: int) -> int:
 
 
 def place_lines(
-    lines: tuple[str, ...], font: str, style: TextStyle, size: int, engine: ImageFont.Layout
+    lines: tuple[str, ...],
+    font: str,
+    style: TextStyle,
+    size: int,
+    engine: ImageFont.Layout,
 ) -> TextPlan:
     """Measure lines at `size` and place them in a tight sprite (plus box padding)."""
-    boxes = [measure_line(line, font, size, style.stroke_width, engine) for line in lines]
+    stroke = style.stroke_width
+    boxes = [measure_line(line, font, size, stroke, engine) for line in lines]
     pad = style.box_padding if style.box_color else 0
     pitch = round(size * style.line_spacing)
     inner = max(box.right - box.left for box in boxes)
@@ -210,6 +222,17 @@ class _Fitter:
                 return None
         return lines
 
+    def may_fit(self, lines: list[str], size: int) -> bool:
+        """Cheap pre-check by advance widths before rasterising the lines.
+
+        Ink can be narrower than the advance by the side bearings, hence the slack.
+        """
+        slack = size // 2
+        stroke, font, engine = self.style.stroke_width, self.font, self.engine
+        return all(
+            estimate_width(line, font, size, stroke, engine) <= self.room + slack for line in lines
+        )
+
     def attempt(self, size: int, mode: str) -> TextPlan | None:
         """Lay out at `size` ("lines": as written, "words": wrapped, "break": broken)."""
         max_lines = self.style.max_lines
@@ -217,7 +240,7 @@ class _Fitter:
             lines: list[str] | None = self.paragraphs
         else:
             lines = self.wrap(size, mode == "break", max_lines)
-        if lines is None or len(lines) > max_lines:
+        if lines is None or len(lines) > max_lines or not self.may_fit(lines, size):
             return None
         plan = place_lines(tuple(lines), self.font, self.style, size, self.engine)
         return plan if _fits_box(plan, self.max_width, self.max_height) else None

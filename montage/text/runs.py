@@ -7,7 +7,6 @@ tones (👍🏽), flags (🇺🇸) and keycaps (1️⃣) stay one emoji.
 
 from __future__ import annotations
 
-import math
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -228,13 +227,17 @@ def _mirror(text: str) -> str:
 
 
 class Ink(NamedTuple):
-    """Ink extents relative to the pen on the baseline (top is negative), and the advance."""
+    """Ink extents relative to the pen on the baseline (top is negative), and the advance.
+
+    `blank` runs (spaces) have no ink; their extents are meaningless.
+    """
 
     left: int
     top: int
     right: int
     bottom: int
     advance: float
+    blank: bool = False
 
 
 def direction_of(run: Run, engine: ImageFont.Layout) -> str | None:
@@ -244,17 +247,23 @@ def direction_of(run: Run, engine: ImageFont.Layout) -> str | None:
 
 @lru_cache(maxsize=8192)
 def measure_run(run: Run, size: int, stroke: int, engine: ImageFont.Layout) -> Ink:
-    """Exact ink box and advance of one run (emoji never get a stroke)."""
+    """Exact ink box and advance of one run (emoji never get a stroke).
+
+    The run is rasterised and the box is its visible pixels: Pillow's `getbbox` also
+    spans the pen origin and the advance, which would make box padding uneven.
+    """
     direction = direction_of(run, engine)
     if run.is_emoji:
         glyph = fonts.emoji_glyph(run.text, size, engine, direction)
         right, bottom = glyph.left + glyph.image.width, glyph.top + glyph.image.height
         return Ink(glyph.left, glyph.top, right, bottom, glyph.advance)
     font = fonts.load_font(run.font, size, engine)
-    box = font.getbbox(run.text, anchor="ls", stroke_width=stroke, direction=direction)
-    left, top = math.floor(box[0]), math.floor(box[1])
-    right, bottom = math.ceil(box[2]), math.ceil(box[3])
-    return Ink(left, top, right, bottom, font.getlength(run.text, direction=direction))
+    advance = font.getlength(run.text, direction=direction)
+    mask, (dx, dy) = font.getmask2(run.text, anchor="ls", stroke_width=stroke, direction=direction)
+    ink = mask.getbbox()
+    if ink is None:
+        return Ink(0, 0, 0, 0, advance, blank=True)
+    return Ink(dx + ink[0], dy + ink[1], dx + ink[2], dy + ink[3], advance)
 
 
 @lru_cache(maxsize=8192)
