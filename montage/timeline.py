@@ -86,6 +86,7 @@ class Picture:
     source_in: float = 0.0
     source_out: float = 0.0
     speed: float = 1.0
+    aspect: float = 1.0
     zoom: float = 0.0
     hdr: bool = False
     blur: bool = False
@@ -187,6 +188,16 @@ class AudioCue:
 
 
 @dataclass(frozen=True)
+class Encoding:
+    """How the video is compressed: x264 CRF and preset, AAC bit rate."""
+
+    crf: int = 20
+    x264_preset: str = "veryfast"
+    audio_kbps: int = 160
+    audio_rate: int = 48000
+
+
+@dataclass(frozen=True)
 class Timeline:
     """The whole resolved montage."""
 
@@ -197,6 +208,7 @@ class Timeline:
     progress: ProgressLayer | None
     audio: tuple[AudioCue, ...]
     total_frames: int
+    encoding: Encoding = Encoding()
     warnings: tuple[str, ...] = ()
 
     @property

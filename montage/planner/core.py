@@ -15,7 +15,7 @@ from montage.planner.overlays import text_items
 from montage.planner.segments import build_segments, compare_boxes
 from montage.planner.shots import Shot, resolve_shots
 from montage.storyboard.model import Storyboard
-from montage.timeline import Canvas, ProgressLayer, Rect, Segment, Timeline
+from montage.timeline import Canvas, Encoding, ProgressLayer, Rect, Segment, Timeline
 
 Probe = Callable[[Path], MediaInfo]
 
@@ -47,15 +47,17 @@ def plan(
     texts = place_texts(items, board, canvas, safe, measure, reserved)
     music = resolve(board.audio.music.path) if board.audio.music else None
     cues = audio_cues(board, segments, shots, total, canvas.fps, music)
+    encoding = Encoding(out.crf, out.x264_preset, out.audio_bitrate)
     return Timeline(
-        canvas,
-        safe,
-        tuple(segments),
-        tuple(texts),
-        progress,
-        tuple(cues),
-        total,
-        tuple(warnings + more_warnings),
+        canvas=canvas,
+        safe_zone=safe,
+        segments=tuple(segments),
+        texts=tuple(texts),
+        progress=progress,
+        audio=tuple(cues),
+        total_frames=total,
+        encoding=encoding,
+        warnings=tuple(warnings + more_warnings),
     )
 
 

@@ -1,0 +1,116 @@
+"""Mix the audio cues into one AAC track with a single ffmpeg call.
+
+Placement is sample-exact (`adelay` in samples, `atrim`/`apad` to whole lengths), so
+the picture and the sound never drift apart at joins, and the track is exactly as long
+as the video. Music loops under everything and ducks smoothly under clip sound.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from montage.errors import RenderError
+from montage.media.ffmpeg import input_args, run_ffmpeg
+from montage.timeline import AudioCue, Timeline
+
+DUCK_RAMP = 0.25  # seconds over which the music dips and recovers
+MIX_TIMEOUT = 900.0
+FORMAT = "aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo"
+
+
+def mix_audio(timeline: Timeline, target: Path) -> Path:
+    """Write the montage's sound track to `target` (.m4a) and return it."""
+    fps, rate = timeline.canvas.fps, timeline.encoding.audio_rate
+    total_samples = timeline.total_frames * rate // fps
+    inputs: list[str] = []
+    chains: list[str] = []
+    for number, cue in enumerate(timeline.audio):
+        loop = ["-stream_loop", "-1"] if cue.kind == "music" else []
+        inputs += [*loop, *input_args(cue.path)]
+        chains.append(f"[{number}:a:0]{_cue_chain(cue, fps, rate)}[c{number}]")
+    if chains:
+        labels = "".join(f"[c{n}]" for n in range(len(chains)))
+        chains.append(
+            f"{labels}amix=inputs={len(chains)}:duration=longest:normalize=0,"
+            f"alimiter=limit=0.97:level=0:latency=1,"
+            f"apad=whole_len={total_samples},atrim=end_sample={total_samples}[out]"
+        )
+    else:
+        chains.append(f"anullsrc=r={rate}:cl=stereo,atrim=end_sample={total_samples}[out]")
+    args = [
+        *inputs,
+        "-filter_complex",
+        ";".join(chains),
+        "-map",
+        "[out]",
+        "-c:a",
+        "aac",
+        "-b:a",
+        f"{timeline.encoding.audio_kbps}k",
+        "-ar",
+        str(rate),
+        "-map_metadata",
+        "-1",
+        "-y",
+        str(target),
+    ]
+    try:
+        done = run_ffmpeg(["-loglevel", "error", *args], timeout=MIX_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise RenderError.single("mixing the audio timed out") from None
+    if done.returncode != 0:
+        raise RenderError.single(
+            "mixing the audio failed",
+            hint=done.stderr.strip().splitlines()[-1][:300] if done.stderr.strip() else "",
+        )
+    return target
+
+
+def _cue_chain(cue: AudioCue, fps: int, rate: int) -> str:
+    seconds = cue.frames / fps
+    fade_in, fade_out = cue.fade_in / fps, cue.fade_out / fps
+    steps = []
+    if cue.kind == "clip":
+        steps.append(f"atrim=start={cue.source_in:.6f}:duration={seconds * cue.speed + 0.1:.6f}")
+        steps.append("asetpts=PTS-STARTPTS")
+        steps += _tempo(cue.speed)
+    steps += [
+        FORMAT,
+        f"apad=whole_len={cue.frames * rate // fps}",
+        f"atrim=end_sample={cue.frames * rate // fps}",
+    ]
+    if fade_in:
+        steps.append(f"afade=t=in:st=0:d={fade_in:.6f}")
+    if fade_out:
+        steps.append(f"afade=t=out:st={max(seconds - fade_out, 0):.6f}:d={fade_out:.6f}")
+    steps.append(f"volume={cue.volume:.4f}")
+    if cue.duck:
+        steps.append(f"volume='{_duck_expression(cue, fps)}':eval=frame")
+    if cue.start:
+        steps.append(f"adelay=delays={cue.start * rate // fps}S:all=1")
+    return ",".join(steps)
+
+
+def _tempo(speed: float) -> list[str]:
+    """atempo steps (each within 0.5..2) whose product is `speed`; pitch is kept."""
+    steps = []
+    while speed > 2.0:
+        steps.append("atempo=2.0")
+        speed /= 2.0
+    while speed < 0.5:
+        steps.append("atempo=0.5")
+        speed /= 0.5
+    if abs(speed - 1.0) > 1e-6:
+        steps.append(f"atempo={speed:.6f}")
+    return steps
+
+
+def _duck_expression(cue: AudioCue, fps: int) -> str:
+    """Gain over time: 1, dipping to `duck_level` inside each range with soft ramps."""
+    r = DUCK_RAMP
+    bumps = [
+        f"clip((t-{s / fps - r:.4f})/{r},0,1)*clip(({e / fps + r:.4f}-t)/{r},0,1)"
+        for s, e in cue.duck
+    ]
+    return f"1-{1 - cue.duck_level:.4f}*min(1,{'+'.join(bumps)})"

@@ -1,0 +1,161 @@
+"""Moving pictures: one ffmpeg process per picture, read ahead on a thread.
+
+A reader yields exactly the frames a segment needs, at the box size, as writable
+uint8 RGB arrays. The ffmpeg child is always ended in `close()`, also on errors.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from io import BytesIO
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+from PIL import Image
+
+from montage.errors import RenderError
+from montage.media.ffmpeg import ffmpeg_exe, input_args
+from montage.render.filters import video_chain
+from montage.render.readahead import ReadAhead
+from montage.timeline import Picture
+
+
+class VideoReader:
+    """Decode `frames` frames of a moving picture, starting `skip` frames into it."""
+
+    def __init__(
+        self, picture: Picture, fps: int, frames: int, *, skip: int = 0, background: str
+    ) -> None:
+        self.picture = picture
+        self.shape = (picture.box.h, picture.box.w, 3)
+        start = picture.source_in + skip * picture.speed / fps
+        # stderr goes to a file: a pipe nobody drains could fill up and stall ffmpeg.
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
+        chain = video_chain(picture, fps, picture.aspect, background)
+        self._proc = _spawn(picture.path, start, chain, frames, self._errors)
+        self._frames = ReadAhead(self._read_frames(frames), name="montage-decode")
+
+    def _read_frames(self, count: int) -> Iterator[np.ndarray]:
+        stdout = self._proc.stdout
+        assert stdout is not None
+        for _ in range(count):
+            buffer = bytearray(self.shape[0] * self.shape[1] * 3)
+            try:
+                if not _fill(stdout, buffer):
+                    return
+            except (OSError, ValueError):
+                return  # closed under us by close()
+            yield np.frombuffer(buffer, np.uint8).reshape(self.shape)
+
+    def read(self) -> np.ndarray:
+        """The next frame; past the end of the source, the last frame again."""
+        frame = self._frames.next_frame()
+        if frame is None:
+            raise RenderError.single(
+                f"could not decode any frame of {self.picture.path}",
+                hint=self._stderr_tail() or "is the file damaged?",
+            )
+        return frame
+
+    def _stderr_tail(self) -> str:
+        self._proc.wait()
+        self._errors.seek(0)
+        lines = self._errors.read().decode(errors="replace").strip().splitlines()
+        return lines[-1] if lines else ""
+
+    def close(self) -> None:
+        """End the ffmpeg child and the reading thread."""
+        _end(self._proc)
+        self._frames.close()
+        self._errors.close()
+
+
+def _fill(stream: IO[bytes], buffer: bytearray) -> bool:
+    """Read exactly len(buffer) bytes (a pipe may return less per call); False at the end."""
+    view = memoryview(buffer)
+    got = 0
+    while got < len(buffer):
+        n = stream.readinto(view[got:])  # type: ignore[attr-defined]
+        if not n:
+            return False
+        got += n
+    return True
+
+
+def _spawn(
+    path: Path, start: float, chain: str, frames: int, errors: IO[bytes]
+) -> subprocess.Popen[bytes]:
+    seek = ["-ss", f"{start:.6f}"] if start > 0 else []
+    cmd = [
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-nostdin",
+        "-loglevel",
+        "error",
+        *seek,
+        *input_args(path),
+        "-map",
+        "0:v:0",
+        "-an",
+        "-sn",
+        "-dn",
+        "-vf",
+        chain,
+        "-frames:v",
+        str(frames),
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "rgb24",
+        "pipe:1",
+    ]
+    return subprocess.Popen(
+        cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors, bufsize=0
+    )
+
+
+def _end(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.kill()
+    if proc.stdout is not None:
+        proc.stdout.close()
+    proc.wait()
+
+
+def grab_frame(path: Path, at: float, chain: str) -> np.ndarray:
+    """One RGB frame of a video at `at` seconds, at its displayed size."""
+    seek = ["-ss", f"{at:.6f}"] if at > 0 else []
+    cmd = [
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-nostdin",
+        "-loglevel",
+        "error",
+        *seek,
+        *input_args(path),
+        "-map",
+        "0:v:0",
+        "-frames:v",
+        "1",
+        "-vf",
+        chain,
+        "-f",
+        "image2pipe",
+        "-vcodec",
+        "png",
+        "pipe:1",
+    ]
+    try:
+        done = subprocess.run(cmd, capture_output=True, timeout=60, check=False)
+    except subprocess.TimeoutExpired:
+        raise RenderError.single(f"timed out reading a frame of {path}") from None
+    if done.returncode != 0 or not done.stdout:
+        raise RenderError.single(
+            f"could not read a frame of {path} at {at:.2f}s",
+            hint=done.stderr.decode(errors="replace").strip()[-200:],
+        )
+    with Image.open(BytesIO(done.stdout)) as image:
+        return np.asarray(image.convert("RGB")).copy()

@@ -1,0 +1,142 @@
+"""Encode a timeline to mp4 atomically, through moviepy's ffmpeg writer.
+
+The video goes to `<name>.montage-partial.mp4` beside the output and is moved into
+place with `os.replace` only when complete: a crash, Ctrl-C or bad input never leaves a
+half-written file at the output path, and a previous good output survives a failure.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from moviepy import VideoClip
+from proglog import ProgressBarLogger
+
+from montage.errors import RenderError
+from montage.render.audio import mix_audio
+from montage.render.compositor import Compositor
+from montage.timeline import Timeline
+
+Progress = Callable[[int, int], None]
+PARTIAL_TAG = ".montage-partial"
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """What a finished render produced."""
+
+    output: Path
+    frames: int
+    duration: float
+    width: int
+    height: int
+    fps: int
+    bytes: int
+    wall_seconds: float
+
+
+class _FrameLogger(ProgressBarLogger):  # type: ignore[misc]
+    """Forwards moviepy's frame counter to a plain callback."""
+
+    def __init__(self, callback: Progress, total: int) -> None:
+        super().__init__()
+        self._callback, self._total = callback, total
+
+    def bars_callback(self, bar: str, attr: str, value: int, old_value: int | None = None) -> None:
+        if bar == "frame_index" and attr == "index":
+            self._callback(min(value + 1, self._total), self._total)
+
+
+def partial_path(output: Path) -> Path:
+    """The in-progress file for `output`, in the same folder (same file system)."""
+    return output.with_name(f"{output.stem}{PARTIAL_TAG}{output.suffix}")
+
+
+def render_timeline(
+    timeline: Timeline,
+    output: Path,
+    *,
+    progress: Progress | None = None,
+    threads: int | None = None,
+) -> RenderResult:
+    """Render `timeline` to `output` (H.264 High yuv420p + AAC, +faststart)."""
+    started = time.perf_counter()
+    output = output.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = partial_path(output)
+    partial.unlink(missing_ok=True)  # left by a killed render
+    try:
+        with tempfile.TemporaryDirectory(prefix="montage-") as workdir:
+            sound = mix_audio(timeline, Path(workdir) / "mix.m4a")
+            _encode(timeline, partial, sound, progress, threads, Path(workdir))
+        partial.replace(output)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    canvas = timeline.canvas
+    return RenderResult(
+        output,
+        timeline.total_frames,
+        timeline.duration,
+        canvas.width,
+        canvas.height,
+        canvas.fps,
+        output.stat().st_size,
+        time.perf_counter() - started,
+    )
+
+
+def _encode(
+    timeline: Timeline,
+    target: Path,
+    sound: Path,
+    progress: Progress | None,
+    threads: int | None,
+    workdir: Path,
+) -> None:
+    fps, total = timeline.canvas.fps, timeline.total_frames
+    enc = timeline.encoding
+    with Compositor(timeline) as compositor:
+        # moviepy counts frames as int(duration * fps): a quarter frame extra makes that
+        # exactly `total` despite float rounding.
+        clip = VideoClip(lambda t: compositor.frame(round(t * fps)), duration=(total + 0.25) / fps)
+        try:
+            clip.write_videofile(
+                str(target),
+                fps=fps,
+                codec="libx264",
+                preset=enc.x264_preset,
+                audio=str(sound),
+                audio_codec="copy",
+                temp_audiofile_path=str(workdir),
+                threads=threads,
+                logger=_FrameLogger(progress, total) if progress else None,
+                ffmpeg_params=[
+                    "-crf",
+                    str(enc.crf),
+                    "-profile:v",
+                    "high",
+                    "-pix_fmt",
+                    "yuv420p",
+                    "-movflags",
+                    "+faststart",
+                    "-map_metadata",
+                    "-1",
+                ],
+            )
+        except OSError as exc:
+            raise RenderError.single(
+                f"could not write {target.name}: {_reason(exc)}",
+                hint="check free disk space and write permission",
+            ) from None
+        finally:
+            clip.close()
+
+
+def _reason(exc: OSError) -> str:
+    text = str(exc).strip().splitlines()
+    return next((line for line in reversed(text) if line.strip()), type(exc).__name__)[:300]
