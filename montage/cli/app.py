@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from montage.cli import presets_cmd, schema_cmd, validate_cmd
+from montage.cli import presets_cmd, render_cmd, schema_cmd, validate_cmd
 
 app = typer.Typer(
     name="montage",
@@ -13,6 +13,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+app.command("render")(render_cmd.render)
+app.command("still")(render_cmd.still)
 app.command("validate")(validate_cmd.validate)
 app.command("schema")(schema_cmd.schema)
 app.add_typer(presets_cmd.presets_app, name="presets")

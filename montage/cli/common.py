@@ -14,7 +14,8 @@ from rich.markup import escape
 
 from montage.errors import MontageError, StoryboardError
 
-out = Console(highlight=False, soft_wrap=True)
+# Pipes and CI logs are not 80 columns wide; tables read better with room.
+out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 132)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
