@@ -8,6 +8,7 @@ user's folder (`$MONTAGE_PRESETS_DIR` or `~/.config/montage/presets`), then the 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from montage.storyboard.model import Settings, Storyboard
 from montage.storyboard.yamlio import YamlDoc, load_yaml_file
 
 PRESET_ONLY_KEYS = ("description", "extends")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 MAX_CHAIN = 16
 
 
@@ -55,7 +57,7 @@ def search_path(
 
 def find_preset(name: str, folders: list[Path], where: Location | None = None) -> Path:
     """Path of preset `name`, or a located error listing what exists."""
-    if not name or "/" in name or "\\" in name or name.startswith("."):
+    if not _NAME.match(name):
         raise StoryboardError.single(
             f"{name!r} is not a preset name",
             location=where,
@@ -102,6 +104,13 @@ def _collect(
     extends = doc.data.pop("extends", None)
     doc.data.pop("description", None)
     parents = [extends] if isinstance(extends, str) else extends or []
+    if not isinstance(parents, list) or not all(isinstance(p, str) for p in parents):
+        raise StoryboardError.single(
+            "`extends:` names a preset or a list of presets",
+            location=doc.values.get(("extends",)),
+            path="extends",
+            hint="e.g. `extends: reel`",
+        )
     for parent in parents:
         _collect(str(parent), folders, layers, seen, (*chain, name), doc.values.get(("extends",)))
     if path not in seen:

@@ -82,9 +82,9 @@ def overrides_doc(assignments: list[str]) -> YamlDoc:
         keys = tuple(part.strip() for part in dotted.split("."))
         _assign(doc.data, keys, scalar_from_text(raw))
         where = Location(f"--set {text}")
-        for depth in range(1, len(keys) + 1):
-            doc.values.setdefault(keys[:depth], where)
-            doc.keys.setdefault(keys[:depth], where)
+        for depth in range(1, len(keys) + 1):  # the last --set of a key wins, and is named
+            doc.values[keys[:depth]] = where
+            doc.keys[keys[:depth]] = where
     return doc
 
 

@@ -76,10 +76,12 @@ class Overlays(Strict):
         if template is None:
             return None
         try:
-            names = [name for _, name, _, _ in string.Formatter().parse(template) if name]
+            names = [
+                name for _, name, _, _ in string.Formatter().parse(template) if name is not None
+            ]
         except ValueError as exc:
             raise ValueError(f"broken placeholder ({exc}); write e.g. 'Day {{day}}'") from None
-        unknown = [n for n in names if n not in COUNTER_FIELDS]
+        unknown = [n or "" for n in names if n not in COUNTER_FIELDS]
         if unknown:
             known = ", ".join("{" + n + "}" for n in COUNTER_FIELDS)
             raise ValueError(f"unknown placeholder {{{unknown[0]}}}; use one of {known}")

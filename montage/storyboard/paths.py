@@ -8,6 +8,7 @@ URL or an ffmpeg protocol.
 from __future__ import annotations
 
 import difflib
+import errno
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,8 +31,11 @@ class PathPolicy:
         return tuple(p.resolve() for p in (self.base_dir, *self.allowed_roots))
 
     def resolve(self, written: str) -> Path:
-        """Absolute path of a path as written in the storyboard (no checks)."""
-        path = Path(written).expanduser()
+        """Absolute path of a path as written in the storyboard (no checks).
+
+        `~` is not expanded: a storyboard must not depend on whose account renders it.
+        """
+        path = Path(written)
         return path if path.is_absolute() else self.base_dir / path
 
 
@@ -51,20 +55,28 @@ def _media_paths(data: Any) -> Iterator[tuple[PathKey, str]]:
     clips = data.get("clips")
     if isinstance(clips, list):
         for index, clip in enumerate(clips):
-            if isinstance(clip, dict) and isinstance(clip.get("path"), str):
-                yield ("clips", index, "path"), clip["path"]
+            if isinstance(clip, dict) and _is_text(clip.get("path")):
+                yield ("clips", index, "path"), str(clip["path"])
     audio = data.get("audio")
     music = audio.get("music") if isinstance(audio, dict) else None
-    if isinstance(music, dict) and isinstance(music.get("path"), str):
-        yield ("audio", "music", "path"), music["path"]
+    if isinstance(music, dict) and _is_text(music.get("path")):
+        yield ("audio", "music", "path"), str(music["path"])
+
+
+def _is_text(value: Any) -> bool:
+    """Paths the model will accept as text: strings, and numbers it turns into strings."""
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
 
 
 def check_media_path(written: str, policy: PathPolicy) -> tuple[str, str] | None:
     """(message, hint) if `written` may not be opened, else None."""
-    if not written.strip() or looks_like_protocol(written):
+    if not written.strip() or looks_like_protocol(written) or "\x00" in written:
         return None  # the model reports these with a better message
     candidate = policy.resolve(written)
-    real = candidate.resolve()
+    try:
+        real = candidate.resolve()
+    except (OSError, RuntimeError) as exc:  # symlink loops, names too long
+        return f"{written!r} cannot be resolved ({exc})", "check the path"
     roots = policy.roots()
     if not any(real == root or real.is_relative_to(root) for root in roots):
         via = " through a symlink" if candidate.is_symlink() else ""
@@ -74,7 +86,9 @@ def check_media_path(written: str, policy: PathPolicy) -> tuple[str, str] | None
         )
     try:
         mode = real.stat().st_mode
-    except OSError:
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            return f"the path {written[:40]!r}… is too long", "shorten the file or folder names"
         return f"{written!r} not found (looked in {candidate.parent})", _suggest(candidate)
     if not stat.S_ISREG(mode):
         return f"{written!r} is not a regular file", "point at a video or photo file"

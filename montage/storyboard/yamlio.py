@@ -21,12 +21,15 @@ from montage.errors import Location, Problem, StoryboardError
 PathKey = tuple[str | int, ...]
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
+MAX_NUMBER_DIGITS = 40
 
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
 _FLOAT = re.compile(
     r"^[-+]?((\.[0-9]+|(0|[1-9][0-9_]*)\.[0-9]*)([eE][-+]?[0-9]+)?|(0|[1-9][0-9_]*)[eE][-+]?[0-9]+)$"
 )
 _STR_TAG = "tag:yaml.org,2002:str"
+_PLAIN_TAG = "tag:montage,2026:plain"
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 _ALLOWED_TAGS = {
     _STR_TAG: str,
     "tag:yaml.org,2002:int": int,
@@ -54,6 +57,12 @@ class _Composer(yaml.SafeLoader):
     """
 
     yaml_implicit_resolvers: dict = {}  # noqa: RUF012 - PyYAML's class-level registry
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        """Tag untagged plain scalars specially, so an explicit `!!str` stays text."""
+        if kind is yaml.ScalarNode and implicit[0]:
+            return _PLAIN_TAG
+        return str(super().resolve(kind, value, implicit))
 
     def __init__(self, stream: str, name: str) -> None:
         super().__init__(stream)
@@ -112,8 +121,9 @@ def load_yaml_file(path: Path) -> YamlDoc:
 def parse_yaml(raw: bytes | str, name: str) -> YamlDoc:
     """Parse YAML text into a `YamlDoc`; every failure is a located StoryboardError."""
     text = _decode(raw, name) if isinstance(raw, bytes) else raw
-    loader = _Composer(text, name)
+    loader: _Composer | None = None
     try:
+        loader = _Composer(text, name)
         node = loader.get_single_node()
     except StoryboardError:
         raise
@@ -129,7 +139,8 @@ def parse_yaml(raw: bytes | str, name: str) -> YamlDoc:
     except yaml.YAMLError as exc:
         raise StoryboardError.single(f"YAML: {exc}", location=Location(name)) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     doc = YamlDoc(data=None, origin=name)
     problems: list[Problem] = []
     if node is not None:
@@ -154,6 +165,16 @@ def _decode(raw: bytes, name: str) -> str:
 
 def _convert(node: Any, path: PathKey, doc: YamlDoc, problems: list[Problem]) -> Any:
     doc.values[path] = _location(doc.origin, node.start_mark)
+    if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
+        problems.append(
+            Problem(
+                f"YAML tag {node.tag!r} is not allowed",
+                doc.values[path],
+                format_path(path),
+                "remove the tag",
+            )
+        )
+        return None
     if isinstance(node, yaml.MappingNode):
         return _convert_mapping(node, path, doc, problems)
     if isinstance(node, yaml.SequenceNode):
@@ -196,8 +217,8 @@ def _convert_mapping(node: Any, path: PathKey, doc: YamlDoc, problems: list[Prob
 
 def _convert_scalar(node: Any, doc: YamlDoc, problems: list[Problem]) -> Any:
     text: str = node.value
-    if node.tag == _STR_TAG:
-        return _resolve(text) if node.style is None else text
+    if node.tag == _PLAIN_TAG:
+        return _resolve(text)
     convert = _ALLOWED_TAGS.get(node.tag)
     if convert is None:
         problems.append(
@@ -221,6 +242,34 @@ def _convert_scalar(node: Any, doc: YamlDoc, problems: list[Problem]) -> Any:
         return text
 
 
+class YamlInt(int):
+    """An int that remembers how it was written, so `caption: 007` stays '007'."""
+
+    text: str
+
+    def __new__(cls, text: str) -> YamlInt:
+        number = super().__new__(cls, text.replace("_", ""))
+        number.text = text
+        return number
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class YamlFloat(float):
+    """A float that remembers how it was written, so `caption: 1.50` stays '1.50'."""
+
+    text: str
+
+    def __new__(cls, text: str) -> YamlFloat:
+        number = super().__new__(cls, text.replace("_", ""))
+        number.text = text
+        return number
+
+    def __str__(self) -> str:
+        return self.text
+
+
 def _resolve(text: str) -> Any:
     """YAML 1.2 core-schema resolution, minus everything surprising."""
     lowered = text.lower()
@@ -228,10 +277,12 @@ def _resolve(text: str) -> Any:
         return None
     if lowered in _BOOL:
         return _BOOL[lowered]
+    if len(text) > MAX_NUMBER_DIGITS:
+        return text  # no real setting has 40 digits; int() of thousands is a DoS
     if _INT.match(text):
-        return int(text.replace("_", ""))
+        return YamlInt(text)
     if _FLOAT.match(text):
-        return float(text.replace("_", ""))
+        return YamlFloat(text)
     return text
 
 
@@ -252,4 +303,9 @@ def format_path(path: PathKey) -> str:
 
 def scalar_from_text(text: str) -> Any:
     """Resolve a command-line value (`--set output.fps=25`) exactly as YAML would."""
-    return parse_yaml(text, "--set").data if text.strip() else None
+    stripped = text.strip()
+    if not stripped:
+        return None
+    if stripped.startswith("#"):
+        return stripped  # a hashtag or colour, not a YAML comment
+    return parse_yaml(text, "--set").data
