@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from montage.cli import presets_cmd, render_cmd, schema_cmd, validate_cmd
+from montage.cli import (
+    doctor_cmd,
+    init_cmd,
+    presets_cmd,
+    preview_cmd,
+    render_cmd,
+    schema_cmd,
+    validate_cmd,
+)
 
 app = typer.Typer(
     name="montage",
@@ -17,4 +25,7 @@ app.command("render")(render_cmd.render)
 app.command("still")(render_cmd.still)
 app.command("validate")(validate_cmd.validate)
 app.command("schema")(schema_cmd.schema)
+app.command("init")(init_cmd.init)
+app.command("preview")(preview_cmd.preview)
+app.command("doctor")(doctor_cmd.doctor)
 app.add_typer(presets_cmd.presets_app, name="presets")
