@@ -1,0 +1,92 @@
+"""The wheel alone is enough: build it, install it in a fresh venv, run the CLI from elsewhere.
+
+The venv has no access to the checkout (no --system-site-packages, no editable install,
+cwd outside the repository), so bundled presets and fonts must come from the wheel.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.wheel, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = REPO / "examples" / "recovery" / "recovery.yaml"
+BUNDLED = ("montage/_data/presets/reel.yaml", "montage/_data/assets/fonts/NotoSans-Regular.ttf")
+MEDIA = ("walking.mp4", "walker.mp4", "antigravity.mp4", "week6.jpg", "music.m4a")
+
+
+def run(args: list[str | Path], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=900
+    )
+    assert result.returncode == 0, f"{args}\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def clean_env(user_presets: Path) -> dict[str, str]:
+    """The environment minus anything that could point back at the checkout or its venv."""
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
+    env["MONTAGE_PRESETS_DIR"] = str(user_presets)
+    return env
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, str]]:
+    """(wheel, venv bin folder, env) after building and installing the wheel."""
+    root = tmp_path_factory.mktemp("wheel")
+    outside = root / "elsewhere"
+    outside.mkdir()
+    env = clean_env(root / "no-user-presets")
+    dist = root / "dist"
+    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", dist, REPO], outside, env)
+    (wheel,) = dist.glob("montage_assembler-*.whl")
+    venv = root / "venv"
+    run([sys.executable, "-m", "venv", venv], outside, env)
+    run([venv / "bin" / "python", "-m", "pip", "install", "-q", wheel], outside, env)
+    return wheel, venv / "bin", env
+
+
+def test_wheel_carries_presets_and_fonts(installed: tuple[Path, Path, dict[str, str]]) -> None:
+    wheel, _, _ = installed
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for bundled in BUNDLED:
+        assert bundled in names
+
+
+def test_installed_package_is_not_the_checkout(
+    installed: tuple[Path, Path, dict[str, str]], tmp_path: Path
+) -> None:
+    _, bin_dir, env = installed
+    code = "import montage, montage.resources as r; print(montage.__file__); print(r.presets_dir())"
+    result = run([bin_dir / "python", "-c", code], tmp_path, env)
+    module, presets = result.stdout.splitlines()
+    assert Path(module).is_relative_to(bin_dir.parent)
+    assert Path(presets).is_relative_to(bin_dir.parent)
+    assert not Path(module).is_relative_to(REPO)
+
+
+def test_presets_list(installed: tuple[Path, Path, dict[str, str]], tmp_path: Path) -> None:
+    _, bin_dir, env = installed
+    result = run([bin_dir / "montage", "presets", "list"], tmp_path, env)
+    names = [line.split()[0] for line in result.stdout.splitlines() if line.strip()]
+    assert "reel" in names
+    assert "story" in names
+
+
+def test_validate_example(installed: tuple[Path, Path, dict[str, str]], tmp_path: Path) -> None:
+    _, bin_dir, env = installed
+    board = tmp_path / "recovery"
+    (board / "clips").mkdir(parents=True)
+    shutil.copy(EXAMPLE, board / "recovery.yaml")
+    for name in MEDIA:
+        (board / "clips" / name).touch()
+    result = run([bin_dir / "montage", "validate", "recovery.yaml"], board, env)
+    assert result.stdout.startswith("OK recovery.yaml: 4 clips, 1080x1920@30 (reel)")
