@@ -71,10 +71,6 @@ def fifo(root: Path) -> None:
     os.mkfifo(root / "board" / "pipe.mp4")
 
 
-def bug(case: Case, reason: str, case_id: str) -> Any:
-    return pytest.param(case, id=case_id, marks=pytest.mark.xfail(strict=True, reason=reason))
-
-
 CASES = [
     # --- unknown keys, with did-you-mean -------------------------------------------------
     pytest.param(
@@ -687,51 +683,36 @@ CASES = [
         ),
         id="set-override-unknown-key",
     ),
-    # --- known bugs: each should be a located problem, not a crash or a silent pass -------
-    bug(
-        Case('clips:\n  - path: "a\\0.mp4"\n', 2, 11, "clips[0].path", "NUL"),
-        "paths.check_media_path resolves the path before the model rejects NUL: bare ValueError",
-        "bug-path-with-nul",
+    # --- crashes found by these tests (fixed): now located problems ----------------------
+    pytest.param(
+        Case('clips:\n  - path: "a\\0.mp4"\n', 2, 11, "clips[0].path", "NUL byte"),
+        id="path-with-nul",
     ),
-    bug(
-        Case("clips:\n  - path: ~nosuchuser/a.mp4\n", 2, 11, "clips[0].path"),
-        "PathPolicy.resolve calls expanduser(): RuntimeError for an unknown ~user",
-        "bug-path-unknown-home",
+    pytest.param(
+        Case("clips:\n  - path: ~nosuchuser/a.mp4\n", 2, 11, "clips[0].path", "not found"),
+        id="path-tilde-not-expanded",
     ),
-    bug(
-        Case("clips:\n  - path: 5\n", 2, 11, "clips[0].path", "not found"),
-        "a numeric path skips the path policy (media_path_findings only checks str)",
-        "bug-numeric-path-not-checked",
+    pytest.param(
+        Case('clips:\n  - path: "' + "x" * 300 + '.mp4"\n', 2, 11, "clips[0].path", "too long"),
+        id="path-name-too-long",
     ),
-    bug(
-        Case(CLIP + "overlays:\n  counter: 'Day {}'\n", 4, 12, "overlays.counter", "placeholder"),
-        "an empty placeholder {} passes validation and can only fail when rendered",
-        "bug-counter-empty-placeholder",
+    pytest.param(
+        Case('preset: "' + "x" * 300 + '"\n' + CLIP, 1, 9, "preset", "is not a preset name"),
+        id="preset-name-too-long",
     ),
-    bug(
-        Case(CLIP + "    speed: 1" + "0" * 5000 + "\n", 3, 12, "clips[0].speed"),
-        "yamlio._resolve calls int() on >4300 digits: bare ValueError",
-        "bug-huge-integer",
-    ),
-    bug(
-        Case('preset: "' + "x" * 300 + '"\n' + CLIP, 1, 9, "preset"),
-        "find_preset's is_file() raises OSError (name too long)",
-        "bug-preset-name-too-long",
-    ),
-    bug(
+    pytest.param(
         Case(
             "preset: custom\n" + CLIP,
             1,
             10,
-            None,
             "extends",
+            "`extends:` names a preset or a list of presets",
             where=f"{PRESETS}/custom.yaml",
             setup=preset("custom", "extends: 5\n"),
         ),
-        "presets._collect iterates a non-list `extends:`: TypeError",
-        "bug-preset-extends-number",
+        id="preset-extends-number",
     ),
-    bug(
+    pytest.param(
         Case(
             CLIP,
             0,
@@ -741,8 +722,31 @@ CASES = [
             where="--set output.fps=0",
             overrides=("output.fps=25", "output.fps=0"),
         ),
-        "overrides_doc keeps the FIRST --set location (setdefault) though the last value wins",
-        "bug-set-twice-located-at-first",
+        id="set-twice-located-at-last",
+    ),
+    pytest.param(
+        Case("clips:\n  - path: 5\n", 2, 11, "clips[0].path", "'5' not found"),
+        id="path-numeric-checked",
+    ),
+    pytest.param(
+        Case(
+            CLIP + "overlays:\n  counter: 'Day {}'\n",
+            4,
+            12,
+            "overlays.counter",
+            "unknown placeholder {}",
+        ),
+        id="counter-empty-placeholder",
+    ),
+    pytest.param(
+        Case(
+            CLIP + "    speed: 1" + "0" * 5000 + "\n",
+            3,
+            12,
+            "clips[0].speed",
+            "less than or equal to 10",
+        ),
+        id="huge-integer",
     ),
 ]
 
@@ -812,14 +816,9 @@ def test_duration_forms_are_valid(write_board: Any, written: str, seconds: float
         ("0755", "0755"),
         ("2023-01-06", "2023-01-06"),
         ("'true'", "true"),
-        pytest.param(
-            "1.50",
-            "1.50",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="numbers are resolved then re-stringified: a caption 1.50 shows '1.5'",
-            ),
-        ),
+        ("1.50", "1.50"),
+        ("1e3", "1e3"),
+        ("007", "007"),
     ],
 )
 def test_caption_keeps_text_as_written(write_board: Any, written: str, caption: str) -> None:

@@ -194,14 +194,13 @@ def test_set_replaces_a_whole_list(write_board: Any) -> None:
     assert loaded.storyboard.overlays.hashtags == ["#c", "#d"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="layers.overrides_doc parses --set values as YAML, so a value starting with '#' "
-    "is a comment: --set title=#1 becomes null and the title silently disappears",
-)
 def test_set_value_starting_with_hash_is_text(write_board: Any) -> None:
-    loaded = load_with(write_board, CLIP, overrides=("title=#1 comeback",))
-    assert loaded.storyboard.title == "#1 comeback"
+    """Not a YAML comment: `--set title=#1` once silently dropped the title."""
+    overrides = ("title=#1 comeback", "overlays.hashtags=#c #d", "background=#112233")
+    board = load_with(write_board, CLIP, overrides=overrides).storyboard
+    assert board.title == "#1 comeback"
+    assert board.overlays.hashtags == ["#c", "#d"]
+    assert board.background == "#112233FF"
 
 
 # --- where presets are found -------------------------------------------------------------
