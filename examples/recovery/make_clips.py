@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -505,25 +505,20 @@ def walker_frames(size: tuple[int, int], fps: int, seconds: float) -> Iterator[I
     period, speed = 1.33, 95.0
     for i in range(round(fps * seconds)):
         t = i / fps
-        x = 260 + halting(t, speed, period)
-        phase = 2 * math.pi * halting(t, speed, period) / cycle_length(scale, gait.stride)
-        ahead = halting(t + 0.35, speed, period) - halting(t, speed, period)
+        walked = halting(t, speed, period)
+        x = 260 + walked
+        phase = 2 * math.pi * walked / cycle_length(scale, gait.stride)
+        ahead = halting(t + 0.35, speed, period) - walked  # the walker moves first
         walker_x = x + 0.15 * scale + ahead
         lift = 8 * max(0.0, 1 - math.cos(2 * math.pi * (t + 0.35) / period)) / 2
         frame = background.copy()
         draw = ImageDraw.Draw(frame)
         far_grip = draw_walker(draw, walker_x + 14, ground - 10, scale, lift, far_color)
         near_grip = (far_grip[0] - 14, far_grip[1] + 10)
-        draw_figure(
-            draw, x, ground, phase, scale, style=style, gait=_with_hands(gait, near_grip, far_grip)
-        )
+        holding = replace(gait, hands=(near_grip, far_grip))
+        draw_figure(draw, x, ground, phase, scale, style=style, gait=holding)
         draw_walker(draw, walker_x, ground, scale, lift, frame_color)
         yield frame
-
-
-def _with_hands(gait: Gait, near: Point, far: Point) -> Gait:
-    """`gait` with the hands holding `near` and `far`."""
-    return Gait(gait.stride, gait.arm_swing, gait.lean, (near, far))
 
 
 def antigravity_frames(size: tuple[int, int], fps: int, seconds: float) -> Iterator[Image.Image]:
