@@ -197,3 +197,13 @@ def test_problem_text_is_not_rich_markup(tmp_path: Path) -> None:
     result = run("validate", str(path))
     assert result.exit_code == 3
     assert "unknown key '[bold]x[/]'" in result.stderr
+
+
+def test_preset_error_points_into_the_preset_file(example: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    preset = folder / "reel.yaml"
+    preset.write_text("description: broken\noutput:\n  crf: 99\n", encoding="utf-8")
+    result = run("validate", str(example), "--presets-dir", str(folder))
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"{preset}:3:8: output.crf: ")
