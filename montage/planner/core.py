@@ -39,7 +39,9 @@ def plan(
     total = segments[-1].end
     safe = safe_rect(board)
     progress = (
-        _progress(board, segments, shots, safe, canvas) if board.overlays.progress_bar else None
+        _progress(board, segments, shots, safe, canvas, start_date)
+        if board.overlays.progress_bar
+        else None
     )
     reserved = progress.rect.bottom - safe.y if progress else 0
     regions = _label_regions(board, canvas)
@@ -102,10 +104,16 @@ def _label_regions(board: Storyboard, canvas: Canvas) -> tuple[Rect, Rect] | Non
 
 
 def _progress(
-    board: Storyboard, segments: list[Segment], shots: list[Shot], safe: Rect, canvas: Canvas
+    board: Storyboard,
+    segments: list[Segment],
+    shots: list[Shot],
+    safe: Rect,
+    canvas: Canvas,
+    first: datetime,
 ) -> ProgressLayer:
+    """The bar runs from day 0 (start_date) to the last clip's date."""
     clips = [s for s in segments if s.kind == "clip"]
-    first, last = shots[0].date, shots[-1].date
+    last = shots[-1].date
     keys: list[tuple[int, float]] = []
     for segment in clips:
         assert segment.date is not None

@@ -83,7 +83,7 @@ def place_texts(
     centred = [s for s in sized if s.item.region is None and s.spec.anchor == "center"]
     offsets = _edge_offsets(free, safe, reserved_top)
     layers = [_layer(s, _position(s, safe, offsets[s.item.kind])) for s in free]
-    layers += [_layer(s, _centre(s, safe)) for s in centred]
+    layers += [_layer(s, _centre(s, safe, canvas)) for s in centred]
     layers += [_layer(s, _pinned(s, safe)) for s in pinned]
     return sorted(layers, key=lambda layer: (layer.start, STACK_ORDER.index(layer.kind)))
 
@@ -154,15 +154,21 @@ def _position(s: _Sized, safe: Rect, offset: int) -> tuple[int, int]:
     return x, y
 
 
-def _centre(s: _Sized, safe: Rect) -> tuple[int, int]:
-    return safe.x + (safe.w - s.size[0]) // 2, safe.y + (safe.h - s.size[1]) // 2
+def _centre(s: _Sized, safe: Rect, canvas: Canvas) -> tuple[int, int]:
+    """Centred on the canvas (where the eye goes), nudged back inside the safe zone."""
+    w, h = s.size
+    y = min(max((canvas.height - h) // 2, safe.y), safe.bottom - h)
+    return safe.x + (safe.w - w) // 2, y
 
 
 def _pinned(s: _Sized, safe: Rect) -> tuple[int, int]:
     assert s.item.region is not None
     area = s.item.region.intersect(safe)
     margin = max(4, area.h // 40)
-    return area.x + (area.w - s.size[0]) // 2, area.y + margin
+    x = area.x + (area.w - s.size[0]) // 2
+    if s.item.pin == "bottom":
+        return x, area.bottom - margin - s.size[1]
+    return x, area.y + margin
 
 
 def _layer(s: _Sized, position: tuple[int, int]) -> TextLayer:

@@ -25,6 +25,7 @@ class TextItem:
     path: str
     segment: int | None = None
     region: Rect | None = None
+    pin: str = "top"
 
 
 def text_items(
@@ -38,8 +39,7 @@ def text_items(
     items: list[TextItem] = []
     by_index = {shot.index: shot for shot in shots}
     for number, segment in enumerate(segments):
-        fade_out = segments[number + 1].enter.frames if number + 1 < len(segments) else 0
-        span = (segment.start, segment.end, segment.enter.frames, fade_out)
+        span = handover_span(segments, number)
         if segment.kind == "clip" and segment.clip_index is not None:
             items += _clip_texts(board, by_index[segment.clip_index], start_date, span, number)
         elif segment.kind in ("title_card", "end_card"):
@@ -50,6 +50,21 @@ def text_items(
             items += _compare_labels(board, shots, start_date, span, number, label_regions)
     items += _hashtag_items(board, segments)
     return items
+
+
+def handover_span(segments: list[Segment], number: int) -> tuple[int, int, int, int]:
+    """(start, end, fade_in, fade_out) of a segment's texts.
+
+    Texts hand over at the middle of each transition: the outgoing ones fade out over
+    its first half and the incoming ones fade in over its second half, so two counters
+    or captions never show on top of each other.
+    """
+    segment = segments[number]
+    enter = segment.enter.frames
+    leave = segments[number + 1].enter.frames if number + 1 < len(segments) else 0
+    start = segment.start + (enter + 1) // 2
+    end = segment.end - leave + leave // 2
+    return start, end, enter // 2, leave // 2
 
 
 def _clip_texts(
@@ -81,12 +96,15 @@ def _compare_labels(
     number: int,
     regions: tuple[Rect, Rect],
 ) -> list[TextItem]:
+    # Labels hug the divider: faces sit high in a frame, and the eye is on the split.
+    stacked = regions[0].y < regions[1].y
+    pins = ("bottom", "top") if stacked else ("bottom", "bottom")
     items = []
-    for side, shot, region in zip(
-        ("before", "after"), compare_shots(board, shots), regions, strict=True
+    for side, shot, region, pin in zip(
+        ("before", "after"), compare_shots(board, shots), regions, pins, strict=True
     ):
         text = compare_label(board, shot, start_date, side)
-        items.append(TextItem("label", text, *span, f"compare.{side}", number, region))
+        items.append(TextItem("label", text, *span, f"compare.{side}", number, region, pin))
     return items
 
 

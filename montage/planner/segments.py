@@ -120,15 +120,20 @@ def _pick(ref: str, board: Storyboard, shots: list[Shot]) -> Shot:
 
 
 def compare_boxes(canvas: Canvas, layout: str) -> tuple[Rect, Rect]:
-    """Boxes of before and after: stacked on portrait canvases, side by side otherwise."""
+    """Boxes of before and after: stacked on portrait canvases, side by side otherwise.
+
+    A thin gap of background colour separates the halves, so two similar shots never
+    read as one picture.
+    """
     w, h = canvas.width, canvas.height
     if layout == "wipe":
         return canvas.rect, canvas.rect
+    gap = max(2, min(w, h) // 270)
     if h > w:
         half = h // 2
-        return Rect(0, 0, w, half), Rect(0, half, w, h - half)
+        return Rect(0, 0, w, half - gap), Rect(0, half + gap, w, h - half - gap)
     half = w // 2
-    return Rect(0, 0, half, h), Rect(half, 0, w - half, h)
+    return Rect(0, 0, half - gap, h), Rect(half + gap, 0, w - half - gap, h)
 
 
 def _compare_segment(board: Storyboard, shots: list[Shot], canvas: Canvas) -> Segment:
