@@ -38,55 +38,55 @@ def clean_env(user_presets: Path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, str]]:
-    """(wheel, venv bin folder, env) after building and installing the wheel."""
-    root = tmp_path_factory.mktemp("wheel")
+def build_and_install(root: Path, env: dict[str, str]) -> tuple[Path, Path]:
+    """(wheel, venv bin folder) after building the wheel and installing it in a fresh venv."""
     outside = root / "elsewhere"
     outside.mkdir()
-    env = clean_env(root / "no-user-presets")
     dist = root / "dist"
     run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", dist, REPO], outside, env)
     (wheel,) = dist.glob("montage_assembler-*.whl")
     venv = root / "venv"
     run([sys.executable, "-m", "venv", venv], outside, env)
     run([venv / "bin" / "python", "-m", "pip", "install", "-q", wheel], outside, env)
-    return wheel, venv / "bin", env
+    return wheel, venv / "bin"
 
 
-def test_wheel_carries_presets_and_fonts(installed: tuple[Path, Path, dict[str, str]]) -> None:
-    wheel, _, _ = installed
+def check_wheel_contents(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for bundled in BUNDLED:
         assert bundled in names
 
 
-def test_installed_package_is_not_the_checkout(
-    installed: tuple[Path, Path, dict[str, str]], tmp_path: Path
-) -> None:
-    _, bin_dir, env = installed
+def check_not_the_checkout(bin_dir: Path, cwd: Path, env: dict[str, str]) -> None:
     code = "import montage, montage.resources as r; print(montage.__file__); print(r.presets_dir())"
-    result = run([bin_dir / "python", "-c", code], tmp_path, env)
-    module, presets = result.stdout.splitlines()
+    module, presets = run([bin_dir / "python", "-c", code], cwd, env).stdout.splitlines()
     assert Path(module).is_relative_to(bin_dir.parent)
     assert Path(presets).is_relative_to(bin_dir.parent)
     assert not Path(module).is_relative_to(REPO)
 
 
-def test_presets_list(installed: tuple[Path, Path, dict[str, str]], tmp_path: Path) -> None:
-    _, bin_dir, env = installed
-    result = run([bin_dir / "montage", "presets", "list"], tmp_path, env)
+def check_presets_list(bin_dir: Path, cwd: Path, env: dict[str, str]) -> None:
+    result = run([bin_dir / "montage", "presets", "list"], cwd, env)
     names = [line.split()[0] for line in result.stdout.splitlines() if line.strip()]
     assert "reel" in names
     assert "story" in names
 
 
-def test_validate_example(installed: tuple[Path, Path, dict[str, str]], tmp_path: Path) -> None:
-    _, bin_dir, env = installed
-    board = tmp_path / "recovery"
+def check_validate_example(bin_dir: Path, root: Path, env: dict[str, str]) -> None:
+    board = root / "recovery"
     (board / "clips").mkdir(parents=True)
     shutil.copy(EXAMPLE, board / "recovery.yaml")
     for name in MEDIA:
         (board / "clips" / name).touch()
     result = run([bin_dir / "montage", "validate", "recovery.yaml"], board, env)
     assert result.stdout.startswith("OK recovery.yaml: 4 clips, 1080x1920@30 (reel)")
+
+
+def test_wheel_installs_and_runs(tmp_path: Path) -> None:
+    """One test, so that parallel workers never build and install the wheel twice."""
+    env = clean_env(tmp_path / "no-user-presets")
+    wheel, bin_dir = build_and_install(tmp_path, env)
+    check_wheel_contents(wheel)
+    check_not_the_checkout(bin_dir, tmp_path / "elsewhere", env)
+    check_presets_list(bin_dir, tmp_path / "elsewhere", env)
+    check_validate_example(bin_dir, tmp_path, env)
