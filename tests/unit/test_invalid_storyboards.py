@@ -33,7 +33,7 @@ class Case:
     yaml: str | bytes
     line: int
     col: int
-    path: str | None  # None: any field path (for bugs whose fix picks the path)
+    path: str  # field path, e.g. clips[0].trim.end ("" for whole-file YAML problems)
     message: str = ""  # fragment of Problem.message
     hint: str = ""  # fragment of Problem.hint
     where: str = BOARD  # file relative to tmp_path, or a literal "--set ..." origin
@@ -783,8 +783,7 @@ def test_problem_is_located(case: Case, tmp_path: Path, write_board: Any) -> Non
     assert len(problems) == 1, listing(problems)
     problem = problems[0]
     assert problem.location == expected_location(case, tmp_path), str(problem)
-    if case.path is not None:
-        assert problem.path == case.path
+    assert problem.path == case.path
     assert case.message in problem.message
     assert case.hint in problem.hint
 
