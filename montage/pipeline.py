@@ -8,10 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from montage.errors import MontageError
+from montage.errors import MontageError, SecurityError
+from montage.limits import Limits
+from montage.media.info import MediaInfo
+from montage.media.integrity import ensure_complete
 from montage.media.probe import probe
 from montage.planner import plan
 from montage.render import RenderResult, render_timeline
+from montage.render.output import Progress
 from montage.storyboard.load import LoadedStoryboard, load_storyboard
 from montage.style import TextStyle
 from montage.text import layout_text
@@ -20,11 +24,13 @@ from montage.timeline import Timeline
 
 @dataclass(frozen=True)
 class LoadOptions:
-    """How to find and layer a storyboard: the CLI's --set, --presets-dir, --allow-outside."""
+    """What the operator (not the storyboard) decides: overrides, folders, limits."""
 
     overrides: tuple[str, ...] = ()
     presets_dirs: tuple[Path, ...] = ()
-    allow_outside: tuple[Path, ...] = field(default_factory=tuple)
+    allow_outside: tuple[Path, ...] = ()
+    allow_truncated: bool = False
+    limits: Limits = field(default_factory=Limits)
 
 
 def measure_text(text: str, style: TextStyle, max_width: int, max_height: int) -> tuple[int, int]:
@@ -43,21 +49,49 @@ def load(path: Path, options: LoadOptions = LoadOptions()) -> LoadedStoryboard:
     )
 
 
-def plan_loaded(loaded: LoadedStoryboard) -> Timeline:
-    """Plan a loaded storyboard; plan errors come back located in the YAML."""
+def plan_loaded(loaded: LoadedStoryboard, options: LoadOptions = LoadOptions()) -> Timeline:
+    """Plan a loaded storyboard with real media facts; errors come back located in the YAML."""
+
+    def checked_probe(path: Path) -> MediaInfo:
+        info = probe(path)
+        options.limits.check_source(info)
+        return ensure_complete(info, allow_truncated=options.allow_truncated)
+
     try:
-        return plan(loaded.storyboard, probe, measure_text, loaded.media_path)
+        timeline = plan(loaded.storyboard, checked_probe, measure_text, loaded.media_path)
+        problems = options.limits.check_timeline(timeline, len(loaded.storyboard.clips))
+        if problems:
+            raise SecurityError(problems)
     except MontageError as error:
         raise loaded.locate(error) from None
+    return timeline
+
+
+def check_output(loaded: LoadedStoryboard, output: Path) -> None:
+    """Refuse an output path that would overwrite the storyboard or one of its inputs."""
+    target = output.resolve()
+    board = loaded.storyboard
+    inputs = [loaded.source] + [loaded.media_path(c.path).resolve() for c in board.clips]
+    if board.audio.music:
+        inputs.append(loaded.media_path(board.audio.music.path).resolve())
+    if target in inputs or target.suffix.lower() in (".yaml", ".yml"):
+        raise SecurityError.single(
+            f"refusing to write over {target.name}: it is an input",
+            path="output.path",
+            hint="choose another output path",
+        )
 
 
 def render_file(
     path: Path,
     options: LoadOptions = LoadOptions(),
     output: Path | None = None,
-    progress: object = None,
+    progress: Progress | None = None,
+    threads: int | None = None,
 ) -> RenderResult:
     """Load, plan and render one storyboard file."""
     loaded = load(path, options)
-    timeline = plan_loaded(loaded)
-    return render_timeline(timeline, output or loaded.output_path(), progress=progress)  # type: ignore[arg-type]
+    timeline = plan_loaded(loaded, options)
+    target = output or loaded.output_path()
+    check_output(loaded, target)
+    return render_timeline(timeline, target, progress=progress, threads=threads)

@@ -13,6 +13,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from montage.errors import MontageError, StoryboardError
+from montage.limits import Limits
+from montage.pipeline import LoadOptions
 
 # Pipes and CI logs are not 80 columns wide; tables read better with room.
 out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 132)
@@ -69,3 +71,32 @@ AllowOutsideOption = Annotated[
     typer.Option("--allow-outside", help="Also allow media from this folder (repeatable)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+AllowTruncatedOption = Annotated[
+    bool,
+    typer.Option("--allow-truncated", help="Use the readable part of truncated clips."),
+]
+LimitOption = Annotated[
+    list[str] | None,
+    typer.Option("--limit", help="Tighten a resource limit, e.g. --limit max_duration=90."),
+]
+
+
+def load_options(
+    set_: list[str] | None,
+    presets_dir: list[Path] | None,
+    allow_outside: list[Path] | None,
+    allow_truncated: bool = False,
+    limit: list[str] | None = None,
+) -> LoadOptions:
+    """Collect the operator's options; a bad --limit is a usage error (exit 2)."""
+    try:
+        limits = Limits.parse(tuple(limit or ()))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--limit") from None
+    return LoadOptions(
+        tuple(set_ or ()),
+        tuple(presets_dir or ()),
+        tuple(allow_outside or ()),
+        allow_truncated,
+        limits,
+    )

@@ -14,28 +14,25 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Ti
 
 from montage.cli.common import (
     AllowOutsideOption,
+    AllowTruncatedOption,
     JsonOption,
+    LimitOption,
     PresetsDirOption,
     SetOption,
     err,
     fail,
+    load_options,
     out,
     print_json,
 )
 from montage.cli.plan_table import plan_table
 from montage.errors import MontageError
-from montage.pipeline import LoadOptions, load, plan_loaded
+from montage.pipeline import check_output, load, plan_loaded
 from montage.render import render_still, render_timeline
 from montage.render.output import Progress as ProgressCallback
 from montage.timecode import parse_seconds
 
 StoryboardArg = Annotated[Path, typer.Argument(help="The storyboard YAML file.")]
-
-
-def _options(
-    set_: list[str] | None, presets_dir: list[Path] | None, allow_outside: list[Path] | None
-) -> LoadOptions:
-    return LoadOptions(tuple(set_ or ()), tuple(presets_dir or ()), tuple(allow_outside or ()))
 
 
 def render(
@@ -48,15 +45,19 @@ def render(
     set_: SetOption = None,
     presets_dir: PresetsDirOption = None,
     allow_outside: AllowOutsideOption = None,
+    allow_truncated: AllowTruncatedOption = False,
+    limit: LimitOption = None,
     json_: JsonOption = False,
 ) -> None:
     """Render a storyboard to an mp4 (H.264/AAC, written atomically)."""
+    options = load_options(set_, presets_dir, allow_outside, allow_truncated, limit)
     try:
-        loaded = load(storyboard, _options(set_, presets_dir, allow_outside))
-        timeline = plan_loaded(loaded)
+        loaded = load(storyboard, options)
+        timeline = plan_loaded(loaded, options)
+        target = output or loaded.output_path()
+        check_output(loaded, target)
     except MontageError as error:
         fail(error)
-    target = output or loaded.output_path()
     if dry_run:
         if json_:
             print_json({"output": str(target), **timeline.to_dict()})
@@ -115,6 +116,7 @@ def still(
     set_: SetOption = None,
     presets_dir: PresetsDirOption = None,
     allow_outside: AllowOutsideOption = None,
+    allow_truncated: AllowTruncatedOption = False,
 ) -> None:
     """Render the single frame shown at --at to a PNG, without encoding."""
     try:
@@ -122,8 +124,9 @@ def still(
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--at") from None
     try:
-        loaded = load(storyboard, _options(set_, presets_dir, allow_outside))
-        timeline = plan_loaded(loaded)
+        options = load_options(set_, presets_dir, allow_outside, allow_truncated)
+        loaded = load(storyboard, options)
+        timeline = plan_loaded(loaded, options)
         written = render_still(timeline, seconds, output)
     except MontageError as error:
         fail(error)
