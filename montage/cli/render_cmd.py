@@ -74,6 +74,8 @@ def render(
     except KeyboardInterrupt:
         err.print("[yellow]interrupted[/]: nothing was written to " + str(target))
         raise typer.Exit(130) from None
+    for warning in result.warnings:
+        err.print(f"[yellow]warning:[/] {warning}")
     if json_:
         print_json(dataclasses.asdict(result) | {"output": str(result.output)})
     else:

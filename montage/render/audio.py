@@ -19,13 +19,56 @@ MIX_TIMEOUT = 900.0
 FORMAT = "aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo"
 
 
-def mix_audio(timeline: Timeline, target: Path) -> Path:
-    """Write the montage's sound track to `target` (.m4a) and return it."""
+def mix_audio(timeline: Timeline, target: Path) -> list[str]:
+    """Write the montage's sound track to `target` (.m4a); return warnings.
+
+    If the mix fails, each clip's sound is tried alone; clips whose audio cannot be
+    decoded play silent (with a warning) rather than failing the whole render.
+    """
+    try:
+        _mix(timeline.audio, timeline, target)
+        return []
+    except RenderError:
+        broken = [
+            cue
+            for cue in timeline.audio
+            if cue.kind == "clip" and not _decodes(cue, timeline.canvas.fps)
+        ]
+        if not broken:
+            raise
+    kept = tuple(cue for cue in timeline.audio if cue not in broken)
+    _mix(kept, timeline, target)
+    return [f"the audio of {cue.path.name} cannot be decoded; it plays silent" for cue in broken]
+
+
+def _decodes(cue: AudioCue, fps: int) -> bool:
+    args = [
+        "-v",
+        "error",
+        "-xerror",
+        "-ss",
+        f"{cue.source_in:.6f}",
+        *input_args(cue.path),
+        "-map",
+        "0:a:0",
+        "-t",
+        f"{cue.frames / fps * cue.speed:.3f}",
+        "-f",
+        "null",
+        "-",
+    ]
+    try:
+        return run_ffmpeg(args, timeout=MIX_TIMEOUT).returncode == 0
+    except subprocess.TimeoutExpired:
+        return False
+
+
+def _mix(cues: tuple[AudioCue, ...], timeline: Timeline, target: Path) -> None:
     fps, rate = timeline.canvas.fps, timeline.encoding.audio_rate
     total_samples = timeline.total_frames * rate // fps
     inputs: list[str] = []
     chains: list[str] = []
-    for number, cue in enumerate(timeline.audio):
+    for number, cue in enumerate(cues):
         loop = ["-stream_loop", "-1"] if cue.kind == "music" else []
         inputs += [*loop, *input_args(cue.path)]
         chains.append(f"[{number}:a:0]{_cue_chain(cue, fps, rate)}[c{number}]")

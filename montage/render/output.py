@@ -7,6 +7,8 @@ half-written file at the output path, and a previous good output survives a fail
 
 from __future__ import annotations
 
+import os
+import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -23,6 +25,7 @@ from montage.timeline import Timeline
 
 Progress = Callable[[int, int], None]
 PARTIAL_TAG = ".montage-partial"
+WORKDIR_PREFIX = "montage-"  # then the pid, so a later run can tell a dead render's folder
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class RenderResult:
     fps: int
     bytes: int
     wall_seconds: float
+    warnings: tuple[str, ...] = ()
 
 
 class _FrameLogger(ProgressBarLogger):  # type: ignore[misc]
@@ -69,9 +73,11 @@ def render_timeline(
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = partial_path(output)
     partial.unlink(missing_ok=True)  # left by a killed render
+    remove_stale_workdirs()
     try:
-        with tempfile.TemporaryDirectory(prefix="montage-") as workdir:
-            sound = mix_audio(timeline, Path(workdir) / "mix.m4a")
+        with tempfile.TemporaryDirectory(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-") as workdir:
+            sound = Path(workdir) / "mix.m4a"
+            warnings = mix_audio(timeline, sound)
             _encode(timeline, partial, sound, progress, threads, Path(workdir))
         partial.replace(output)
     except BaseException:
@@ -87,7 +93,26 @@ def render_timeline(
         canvas.fps,
         output.stat().st_size,
         time.perf_counter() - started,
+        tuple(warnings),
     )
+
+
+def remove_stale_workdirs() -> None:
+    """Delete work folders of renders that were killed (their process no longer exists)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{WORKDIR_PREFIX}*-*"):
+        pid = folder.name[len(WORKDIR_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True
 
 
 def _encode(

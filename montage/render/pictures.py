@@ -33,9 +33,7 @@ class VideoPainter:
     fresh = True  # every frame is a new, writable array
 
     def __init__(self, picture: Picture, fps: int, frames: int, skip: int, background: str):
-        self._reader = VideoReader(
-            picture, fps, frames, skip=skip, background=background
-        )
+        self._reader = VideoReader(picture, fps, frames, skip=skip, background=background)
 
     def frame(self, index: int) -> np.ndarray:
         """The next frame (index is informative: reading is sequential)."""
