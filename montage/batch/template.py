@@ -1,0 +1,174 @@
+"""Fill a storyboard template with one row's values, as data, and validate the result.
+
+Placeholders (`{{ field }}`) are replaced inside the PARSED template's string values,
+never in the YAML text: a value such as `a: b` or one with a newline stays one string and
+cannot add keys or change the storyboard's structure. A value standing alone
+(`speed: "{{ speed }}"`) keeps its type from YAML/JSON rows; inside text it is spliced in.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from montage.batch.rows import BatchError, Row
+from montage.errors import Location, Problem, StoryboardError
+from montage.pipeline import LoadOptions
+from montage.presets import preset_layers, search_path
+from montage.storyboard.checks import cross_field_findings
+from montage.storyboard.diagnose import problems_from
+from montage.storyboard.layers import Layered, deep_merge, overrides_doc, stack
+from montage.storyboard.load import LoadedStoryboard
+from montage.storyboard.model import Storyboard
+from montage.storyboard.paths import PathPolicy, media_path_findings
+from montage.storyboard.yamlio import PathKey, YamlDoc, format_path
+
+PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+_BRACES = re.compile(r"\{\{|\}\}")
+
+
+def check_placeholders(doc: YamlDoc) -> None:
+    """Raise a BatchError for every malformed placeholder (`{{ name }`) in the template."""
+    problems = [
+        Problem(
+            f"{text!r} holds an incomplete placeholder",
+            doc.values.get(key),
+            format_path(key),
+            "write placeholders as {{ field }}",
+        )
+        for key, text in _strings(doc.data, ())
+        if _BRACES.search(PLACEHOLDER.sub("", text)) or any(not n for n in _names(text))
+    ]
+    if problems:
+        raise BatchError(problems)
+
+
+def fill_text(pattern: str, row: Row, where: str) -> str:
+    """`pattern` with the row's values spliced in; a missing value is a row error."""
+    missing = [name for name in _names(pattern) if _value(row, name) is None]
+    if missing:
+        raise StoryboardError([_missing(row, name, where) for name in missing])
+    return PLACEHOLDER.sub(lambda m: _as_text(_value(row, m.group(1))), pattern)
+
+
+def fill_template(template: YamlDoc, row: Row) -> YamlDoc:
+    """A copy of `template` with every placeholder replaced by `row`'s value, as data.
+
+    Values that came from the row are located at the row, so errors point there.
+    """
+    problems: list[Problem] = list(row.problems)
+    values = dict(template.values)
+    filled: dict[PathKey, Any] = {}
+    for key, text in _strings(template.data, ()):
+        names = _names(text)
+        if not names:
+            continue
+        missing = [n for n in names if _value(row, n) is None]
+        problems += [_missing(row, name, format_path(key)) for name in missing]
+        if not missing:
+            filled[key] = _substitute(text, row)
+            values[key] = row.locate(names[0])
+    if problems:
+        raise StoryboardError(problems)
+    data = _rebuild(template.data, (), filled)
+    return YamlDoc(data, values, dict(template.keys), template.origin)
+
+
+def _substitute(text: str, row: Row) -> Any:
+    whole = PLACEHOLDER.fullmatch(text)
+    if whole:
+        return _value(row, whole.group(1))  # a lone placeholder keeps the value's type
+    return PLACEHOLDER.sub(lambda m: _as_text(_value(row, m.group(1))), text)
+
+
+def _names(text: str) -> list[str]:
+    return PLACEHOLDER.findall(text)
+
+
+def _value(row: Row, name: str) -> Any:
+    """The row's value for `name`; None when absent or empty (so it is never rendered raw)."""
+    value = row.values.get(name)
+    return None if value is None or value == "" else value
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)  # YamlInt/YamlFloat give back the digits as written
+
+
+def _missing(row: Row, name: str, where: str) -> Problem:
+    return Problem(
+        f"row {row.number} has no value for {{{{ {name} }}}}",
+        row.locate(name),
+        where,
+        f"add a {name!r} column or field to the rows and fill it",
+    )
+
+
+def _strings(data: Any, key: PathKey) -> list[tuple[PathKey, str]]:
+    if isinstance(data, dict):
+        return [item for k, v in data.items() for item in _strings(v, (*key, k))]
+    if isinstance(data, list):
+        return [item for i, v in enumerate(data) for item in _strings(v, (*key, i))]
+    return [(key, data)] if isinstance(data, str) else []
+
+
+def _rebuild(data: Any, key: PathKey, filled: dict[PathKey, Any]) -> Any:
+    if key in filled:
+        return filled[key]
+    if isinstance(data, dict):
+        return {k: _rebuild(v, (*key, k), filled) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_rebuild(v, (*key, i), filled) for i, v in enumerate(data)]
+    return data
+
+
+def load_filled(doc: YamlDoc, template: Path, options: LoadOptions) -> LoadedStoryboard:
+    """Layer presets and `--set` under a filled template and validate it like a file.
+
+    This mirrors `montage.storyboard.load.load_storyboard` for an in-memory document;
+    relative paths resolve against the template's folder.
+    """
+    source = template.resolve()
+    if not isinstance(doc.data, dict):
+        raise StoryboardError.single(
+            "a storyboard is a mapping with at least `clips:`", location=doc.values.get(())
+        )
+    try:
+        cli = overrides_doc(list(options.overrides))
+    except ValueError as exc:
+        raise StoryboardError.single(str(exc)) from None
+    chosen: Any = deep_merge(doc.data, cli.data).get("preset")
+    names = [chosen] if isinstance(chosen, str) else chosen
+    presets: list[YamlDoc] = []
+    if isinstance(names, list) and all(isinstance(n, str) for n in names):
+        where = cli.values.get(("preset",)) or doc.values.get(("preset",))
+        presets = preset_layers(names, search_path(options.presets_dirs, source.parent), where)
+    merged = stack([*presets, doc, cli])
+    policy = PathPolicy(source.parent, tuple(p.resolve() for p in options.allow_outside))
+    board, problems = _validate(merged, policy)
+    if problems or board is None:
+        raise StoryboardError(sorted(problems, key=_position))
+    return LoadedStoryboard(board, source, policy, merged)
+
+
+def _validate(merged: Layered, policy: PathPolicy) -> tuple[Storyboard | None, list[Problem]]:
+    problems = _located(merged, media_path_findings(merged.data, policy))
+    try:
+        board = Storyboard.model_validate(merged.data)
+    except ValidationError as exc:
+        return None, problems_from(exc, merged, Storyboard) + problems
+    return board, problems + _located(merged, cross_field_findings(board))
+
+
+def _located(merged: Layered, findings: list[tuple[PathKey, str, str]]) -> list[Problem]:
+    return [Problem(msg, merged.locate(key), format_path(key), hint) for key, msg, hint in findings]
+
+
+def _position(problem: Problem) -> tuple[str, int, int]:
+    loc = problem.location or Location("")
+    return (loc.file, loc.line, loc.column)
