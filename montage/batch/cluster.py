@@ -1,0 +1,158 @@
+"""Run batch jobs on a Dask distributed cluster (`montage batch ... --scheduler ADDRESS`).
+
+Install the extra on the machine running `montage batch` and on every worker:
+
+    pip install 'montage-assembler[dask]'
+
+Start a scheduler on one machine, then one worker per machine. One thread per core
+is too many: each job's encoder already uses several cores, so give a worker about
+one thread per 2-4 cores.
+
+    dask scheduler                                   # listens on tcp://HOST:8786
+    dask worker tcp://HOST:8786 --nthreads 2         # on each render machine
+    montage batch batch.yaml --scheduler tcp://HOST:8786
+
+Clips, templates, rows and the output folder must be on a filesystem that every worker
+mounts at the same path as the machine running `montage batch` (NFS, SMB, a cluster
+filesystem). Paths are resolved to absolute paths before the jobs are submitted. A
+worker that cannot see an input fails that job with "... is not visible on worker HOST".
+Each job gets `cores // threads on that host` ffmpeg threads. Ctrl-C (or --fail-fast)
+sets a Dask Event that running jobs check between frames. They stop and remove their
+partial files. A job whose worker dies is retried by Dask on another worker, and after
+`distributed.scheduler.allowed-failures` deaths it is reported as failed.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from montage.batch.backends import Backend, Message
+from montage.batch.rows import BatchError
+
+INSTALL_HINT = "pip install 'montage-assembler[dask]'"
+STOP_CHECK_EVERY = 0.5  # seconds; each check is a round trip to the scheduler
+_stop_seen: dict[str, tuple[float, bool]] = {}
+
+
+def import_distributed() -> Any:
+    """`distributed`, imported lazily, or a BatchError with the pip command."""
+    try:
+        import distributed
+    except ImportError:
+        raise BatchError.single(
+            "running on a Dask cluster needs the optional Dask dependency",
+            hint=INSTALL_HINT,
+        ) from None
+    return distributed
+
+
+def _host(address: str) -> str:
+    return address.split("://")[-1].rsplit(":", 1)[0]
+
+
+@dataclass(frozen=True)
+class DaskChannel:
+    """Channel through a named Dask Queue (messages) and Event (stop) on the scheduler."""
+
+    name: str
+    slots: tuple[tuple[str, int], ...] = ()  # (host, worker threads on that host)
+
+    def send(self, message: tuple[Any, ...]) -> None:
+        """Put a message on the batch's queue; progress is best effort."""
+        import distributed
+
+        try:
+            distributed.Queue(self.name).put(list(message))
+        except Exception:  # never fail a render because a progress message was lost
+            return
+
+    def stopping(self) -> bool:
+        """Whether the batch's stop Event is set (asked at most every half second)."""
+        import distributed
+
+        checked, value = _stop_seen.get(self.name, (0.0, False))
+        if value or time.monotonic() - checked < STOP_CHECK_EVERY:
+            return value
+        try:
+            value = bool(distributed.Event(self.name).is_set())
+        except Exception:
+            value = False
+        _stop_seen[self.name] = (time.monotonic(), value)
+        return value
+
+    def threads(self, planned: int | None) -> int | None:
+        """Divide this host's cores among the jobs that can run on it at once."""
+        import distributed
+
+        try:
+            host = _host(distributed.get_worker().address)
+        except ValueError:  # not inside a Dask worker
+            return planned
+        slots = dict(self.slots).get(host, 1)
+        return max(1, (os.cpu_count() or 1) // max(1, slots))
+
+
+class DaskBackend(Backend):
+    """Jobs on an existing cluster, through `Client.get_executor()`.
+
+    Pass `address` (`tcp://HOST:8786`) to connect, or an existing `client`.
+    """
+
+    def __init__(self, address: str | None = None, *, client: Any = None, jobs: int | None = None):
+        distributed = import_distributed()
+        self._owns_client = client is None
+        self.client = client if client is not None else _connect(distributed, address)
+        nthreads: dict[str, int] = self.client.nthreads()
+        if not nthreads:
+            self.close_client()
+            raise BatchError.single(
+                f"the Dask cluster at {address or self.client.scheduler.address} has no workers",
+                hint="start some with `dask worker tcp://HOST:8786`",
+            )
+        slots: dict[str, int] = {}
+        for worker, count in nthreads.items():
+            slots[_host(worker)] = slots.get(_host(worker), 0) + count
+        name = f"montage-batch-{uuid.uuid4().hex}"
+        self._queue = distributed.Queue(name, client=self.client)
+        self._event = distributed.Event(name, client=self.client)
+        window = jobs or sum(nthreads.values())
+        channel = DaskChannel(name, tuple(sorted(slots.items())))
+        super().__init__(lambda: self.client.get_executor(pure=False), channel, window)
+
+    def messages(self) -> list[Message]:
+        """Everything workers put on the batch's queue so far."""
+        return [tuple(m) for m in self._queue.get(batch=True)]
+
+    def crashed(self, error: BaseException) -> bool:
+        """Never: Dask reschedules a dead worker's tasks; KilledWorker fails that job only."""
+        return False
+
+    def stop(self) -> None:
+        """Set the batch's stop Event."""
+        self._event.set()
+
+    def close(self) -> None:
+        """Cancel what is left (wait=False cancels); disconnect if this backend connected."""
+        try:
+            self._executor.shutdown(wait=False)  # ClientExecutor has no cancel_futures
+        finally:
+            self.close_client()
+
+    def close_client(self) -> None:
+        """Disconnect the client this backend opened (not one it was given)."""
+        if self._owns_client:
+            self.client.close()
+
+
+def _connect(distributed: Any, address: str | None) -> Any:
+    try:
+        return distributed.Client(address, timeout="10s", set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise BatchError.single(
+            f"cannot reach the Dask scheduler at {address}: {exc}",
+            hint="start one with `dask scheduler` and workers with `dask worker tcp://HOST:8786`",
+        ) from None
