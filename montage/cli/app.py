@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from montage.cli import (
+    batch_cmd,
     doctor_cmd,
     init_cmd,
     presets_cmd,
@@ -25,6 +26,7 @@ app.command("render")(render_cmd.render)
 app.command("still")(render_cmd.still)
 app.command("validate")(validate_cmd.validate)
 app.command("schema")(schema_cmd.schema)
+app.command("batch")(batch_cmd.batch)
 app.command("init")(init_cmd.init)
 app.command("preview")(preview_cmd.preview)
 app.command("doctor")(doctor_cmd.doctor)
