@@ -7,9 +7,9 @@ lands on a precise field path.
 from __future__ import annotations
 
 import string
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, WithJsonSchema, field_validator
 
 from montage.storyboard.fields import (
     CardBackground,
@@ -65,7 +65,15 @@ class Overlays(Strict):
 
     counter: str | None = Field(None, description="e.g. 'Day {day}', 'Week {week}'")
     date_stamp: str | None = Field(None, description="strftime format, e.g. '%b %d, %Y'")
-    hashtags: list[Hashtag] = Field(default_factory=list, max_length=30)
+    hashtags: Annotated[
+        list[Hashtag],
+        WithJsonSchema(
+            {
+                "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+                "description": "['#a', '#b'] or '#a #b'",
+            }
+        ),
+    ] = Field(default_factory=list, max_length=30)
     progress_bar: bool = False
 
     _split_hashtags = field_validator("hashtags", mode="before")(split_hashtags)
@@ -176,7 +184,15 @@ class Storyboard(Settings):
 
     version: Literal[1] = 1
     title: str | None = Field(None, max_length=200)
-    preset: list[str] = Field(default_factory=list, description="preset names, layered in order")
+    preset: Annotated[
+        list[str],
+        WithJsonSchema(
+            {
+                "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+                "description": "a preset name, or names layered in order",
+            }
+        ),
+    ] = Field(default_factory=list)
     start_date: When | None = Field(None, description="day 0 of the counter")
     clips: list[Clip] = Field(min_length=1, max_length=MAX_CLIPS)
 

@@ -39,14 +39,44 @@ class PathPolicy:
         return path if path.is_absolute() else self.base_dir / path
 
 
+OUTPUT_SUFFIXES = (".mp4", ".m4v", ".mov")
+
+
 def media_path_findings(data: Any, policy: PathPolicy) -> list[tuple[PathKey, str, str]]:
-    """Problems with every clip and music path in raw storyboard data."""
+    """Problems with every clip, music and output path in raw storyboard data."""
     findings = []
     for path_key, written in _media_paths(data):
         problem = check_media_path(written, policy)
         if problem is not None:
             findings.append((path_key, *problem))
+    output = data.get("output") if isinstance(data, dict) else None
+    written = output.get("path") if isinstance(output, dict) else None
+    if isinstance(written, str) and (problem := check_output_path(written, policy)):
+        findings.append((("output", "path"), *problem))
     return findings
+
+
+def check_output_path(written: str, policy: PathPolicy) -> tuple[str, str] | None:
+    """(message, hint) if a storyboard may not write to `written`, else None.
+
+    A storyboard chooses where its own video goes only inside its folder (or an allowed
+    root), and only as a video file: an untrusted one must not overwrite `~/.bashrc`.
+    `montage render -o` is the operator's choice and is not limited this way.
+    """
+    if "\x00" in written or looks_like_protocol(written):
+        return f"{written!r} is not a local file path", "write a path such as out/montage.mp4"
+    if not written.lower().endswith(OUTPUT_SUFFIXES):
+        return (f"{written!r} is not an .mp4 file", "end the output path with .mp4")
+    try:
+        real = policy.resolve(written).resolve()
+    except (OSError, RuntimeError) as exc:
+        return f"{written!r} cannot be resolved ({exc})", "check the path"
+    if not any(real.is_relative_to(root) for root in policy.roots()):
+        return (
+            f"{written!r} is outside the storyboard folder ({policy.roots()[0]})",
+            "write the video inside the storyboard folder, or use `montage render -o`",
+        )
+    return None
 
 
 def _media_paths(data: Any) -> Iterator[tuple[PathKey, str]]:

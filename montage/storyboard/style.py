@@ -66,15 +66,19 @@ TEXT_DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 
+def _element(name: str) -> TextSpec:
+    return TextSpec(**TEXT_DEFAULTS[name])
+
+
 class Style(Strict):
     """The visual style of a montage; presets mostly set this."""
 
-    caption: TextSpec
-    counter: TextSpec
-    date_stamp: TextSpec
-    hashtags: TextSpec
-    label: TextSpec
-    title: TextSpec
+    caption: TextSpec = Field(default_factory=lambda: _element("caption"))
+    counter: TextSpec = Field(default_factory=lambda: _element("counter"))
+    date_stamp: TextSpec = Field(default_factory=lambda: _element("date_stamp"))
+    hashtags: TextSpec = Field(default_factory=lambda: _element("hashtags"))
+    label: TextSpec = Field(default_factory=lambda: _element("label"))
+    title: TextSpec = Field(default_factory=lambda: _element("title"))
     accent: Colour = Field("#FFC83DFF", description="progress bar and divider colour")
     track: Colour = Field("#FFFFFF40", description="progress bar background")
     progress_height: int = Field(10, ge=2, le=80)

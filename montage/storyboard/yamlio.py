@@ -136,6 +136,12 @@ def parse_yaml(raw: bytes | str, name: str) -> YamlDoc:
             location=location,
             hint="check indentation and quote text containing ': '",
         ) from None
+    except yaml.reader.ReaderError as exc:
+        raise StoryboardError.single(
+            f"character #x{exc.character:04x} is not allowed in YAML",
+            location=_offset_location(text, exc.position, name),
+            hint="remove the control character",
+        ) from None
     except yaml.YAMLError as exc:
         raise StoryboardError.single(f"YAML: {exc}", location=Location(name)) from None
     finally:
@@ -148,6 +154,11 @@ def parse_yaml(raw: bytes | str, name: str) -> YamlDoc:
     if problems:
         raise StoryboardError(problems)
     return doc
+
+
+def _offset_location(text: str, offset: int, name: str) -> Location:
+    line = text.count("\n", 0, offset) + 1
+    return Location(name, line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
 
 
 def _decode(raw: bytes, name: str) -> str:

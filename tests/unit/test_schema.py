@@ -97,29 +97,15 @@ def test_user_friendly_value_forms_allowed(schema: dict[str, Any]) -> None:
     assert allows_type(clip["date"], "string", schema)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model.Storyboard.preset is list[str] in the schema though the model (and the "
-    "documented example) accept `preset: reel`",
-)
 def test_preset_may_be_a_single_name(schema: dict[str, Any]) -> None:
     assert allows_type(schema["properties"]["preset"], "string", schema)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Overlays.hashtags is an array in the schema though the model accepts '#a #b'",
-)
 def test_hashtags_may_be_one_string(schema: dict[str, Any]) -> None:
     hashtags = schema["definitions"]["Overlays"]["properties"]["hashtags"]
     assert allows_type(hashtags, "string", schema)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="style.Style's six text elements have no default, so the schema requires them all; "
-    "`style: {fit: contain}` is valid for the model but flagged by editors",
-)
 def test_style_text_elements_are_optional(schema: dict[str, Any]) -> None:
     assert not schema["definitions"]["Style"].get("required")
 
@@ -132,10 +118,6 @@ def test_schema_written_to_file(tmp_path: Path, schema: dict[str, Any]) -> None:
     assert result.stdout == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the schema refuses the example's `preset: reel` (see test_preset_may_be_a_single_name)",
-)
 def test_example_validates_against_schema(schema: dict[str, Any]) -> None:
     jsonschema = pytest.importorskip("jsonschema")
     data = load_yaml_file(EXAMPLE).data  # dates stay text, as an editor sees them

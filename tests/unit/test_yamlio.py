@@ -264,11 +264,6 @@ def test_control_character_refused() -> None:
     assert "#x0001" in message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="yamlio.parse_yaml refuses a control character but without line:col: "
-    "yaml.reader.ReaderError carries only a character position",
-)
 def test_control_character_located() -> None:
     location, message = only_problem("a: 1\nb: x\x01\n")
     assert location == Location(NAME, 2, 5)
