@@ -26,5 +26,8 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_render.py
 
+bench-batch: $(STAMP)
+	$(BIN)/python bench/bench_batch.py
+
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache examples/recovery/clips examples/recovery/out
