@@ -14,7 +14,7 @@ from montage.authoring.init import InitResult, init_storyboard, write_storyboard
 from montage.authoring.scan import ScannedClip, parse_zone, source_name
 from montage.cli.common import Exit, JsonOption, err, fail, print_error, print_json
 from montage.errors import MontageError
-from montage.pipeline import load
+from montage.pipeline import LoadOptions, load
 
 FolderArg = Annotated[
     Path,
@@ -65,7 +65,7 @@ def init(
     else:
         _print_report(result)
     if result.changed and not dry_run:
-        _check_written(result.storyboard)
+        _check_written(result.storyboard, folder)
 
 
 def _zone(text: str | None) -> tzinfo | None:
@@ -140,10 +140,10 @@ def _print_clips(clips: tuple[ScannedClip, ...]) -> None:
         )
 
 
-def _check_written(path: Path) -> None:
+def _check_written(path: Path, folder: Path) -> None:
     """Validate what was written, so a problem shows now rather than at render time."""
     try:
-        load(path)
+        load(path, LoadOptions(allow_outside=(folder,)))  # init itself chose those files
     except MontageError as error:
         err.print(f"[red]{escape(str(path))} was written but does not validate:[/]")
         print_error(error)

@@ -1,0 +1,72 @@
+"""Each clip's date as the planner will use it, and where it came from (for `validate`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from montage.errors import MontageError, PlanError, Problem
+from montage.planner import Probe
+from montage.planner.dates import local_naive
+from montage.storyboard.load import LoadedStoryboard
+
+
+@dataclass(frozen=True)
+class ClipDate:
+    """A clip's date and its source: `storyboard`, `quicktime`, `creation_time`, `exif`,
+    `filename` or `mtime` (then `guess` is True)."""
+
+    index: int
+    path: str
+    date: datetime
+    source: str
+    guess: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form."""
+        return {
+            "index": self.index,
+            "path": self.path,
+            "date": self.date.isoformat(timespec="minutes"),
+            "source": self.source,
+            "guess": self.guess,
+        }
+
+
+def clip_dates(loaded: LoadedStoryboard, probe: Probe) -> list[ClipDate]:
+    """Dates of every clip in storyboard order; files are probed only for omitted dates.
+
+    Raises PlanError, one problem per clip, when a needed date cannot be read.
+    """
+    found: list[ClipDate] = []
+    problems: list[Problem] = []
+    for index, clip in enumerate(loaded.storyboard.clips):
+        if clip.date is not None:
+            found.append(ClipDate(index, clip.path, clip.date, "storyboard"))
+            continue
+        try:
+            info = probe(loaded.media_path(clip.path))
+        except MontageError as error:
+            problems += [
+                Problem(
+                    f"no date given, and the file cannot be read: {p.message}",
+                    path=f"clips[{index}].path",
+                    hint="add `date: YYYY-MM-DD`, or fix the file",
+                )
+                for p in error.problems
+            ]
+            continue
+        if info.date is None:
+            problems.append(
+                Problem(
+                    "no date given and none found",
+                    path=f"clips[{index}].date",
+                    hint="add `date: YYYY-MM-DD`",
+                )
+            )
+            continue
+        when = local_naive(info.date)  # exactly what the planner does
+        found.append(ClipDate(index, clip.path, when, info.date.source, info.date.guess))
+    if problems:
+        raise loaded.locate(PlanError(problems))
+    return found
