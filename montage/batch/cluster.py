@@ -25,7 +25,6 @@ partial files. A job whose worker dies is retried by Dask on another worker, and
 from __future__ import annotations
 
 import os
-import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -34,8 +33,6 @@ from montage.batch.backends import Backend, Message
 from montage.batch.rows import BatchError
 
 INSTALL_HINT = "pip install 'montage-assembler[dask]'"
-STOP_CHECK_EVERY = 0.5  # seconds; each check is a round trip to the scheduler
-_stop_seen: dict[str, tuple[float, bool]] = {}
 
 
 def import_distributed() -> Any:
@@ -71,18 +68,13 @@ class DaskChannel:
             return
 
     def stopping(self) -> bool:
-        """Whether the batch's stop Event is set (asked at most every half second)."""
+        """Whether the batch's stop Event is set (a scheduler round trip, a few a second)."""
         import distributed
 
-        checked, value = _stop_seen.get(self.name, (0.0, False))
-        if value or time.monotonic() - checked < STOP_CHECK_EVERY:
-            return value
         try:
-            value = bool(distributed.Event(self.name).is_set())
-        except Exception:
-            value = False
-        _stop_seen[self.name] = (time.monotonic(), value)
-        return value
+            return bool(distributed.Event(self.name).is_set())
+        except Exception:  # an unreachable scheduler must not fail the render
+            return False
 
     def threads(self, planned: int | None) -> int | None:
         """Divide this host's cores among the jobs that can run on it at once."""
