@@ -30,6 +30,7 @@ from montage.pipeline import LoadOptions, load
 from montage.storyboard.diagnose import problems_from
 from montage.storyboard.layers import Layered
 from montage.storyboard.load import LoadedStoryboard
+from montage.storyboard.paths import OUTPUT_SUFFIXES
 from montage.storyboard.yamlio import YamlDoc, load_yaml_file
 
 STORYBOARD_SUFFIXES = (".yaml", ".yml")
@@ -173,6 +174,13 @@ def _template_sources(spec: BatchFile, doc: YamlDoc, base: Path) -> list[Source]
             location=doc.keys.get(("template",)),
             path=missing[0],
             hint="e.g. rows: clients.csv and output: out/{{ name }}.mp4",
+        )
+    if not str(spec.output).lower().endswith(OUTPUT_SUFFIXES):
+        raise BatchError.single(
+            f"{spec.output!r} is not an .mp4 file",
+            location=doc.values.get(("output",)),
+            path="output",
+            hint="end the output pattern with .mp4, e.g. out/{{ name }}.mp4",
         )
     template_path = base / str(spec.template)
     if not template_path.is_file():
