@@ -48,28 +48,36 @@ _STYLE = {
 }
 
 
+PathsArg = Annotated[
+    list[Path], typer.Argument(help="Storyboard files, folders of them, or batch files.")
+]
+JobsOption = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", min=1, help="Jobs at once (default: cores, or cluster)."),
+]
+FailFastOption = Annotated[
+    bool, typer.Option("--fail-fast", help="Stop everything at the first failure.")
+]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Render even outputs that are up to date.")
+]
+SchedulerOption = Annotated[
+    str | None, typer.Option("--scheduler", help="Run on a Dask cluster, e.g. tcp://host:8786.")
+]
+ReportOption = Annotated[
+    Path | None, typer.Option("--report", help="Write the JSON report to this file.")
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")]
+
+
 def batch(
-    paths: Annotated[
-        list[Path], typer.Argument(help="Storyboard files, folders of them, or batch files.")
-    ],
-    jobs: Annotated[
-        int | None,
-        typer.Option("--jobs", "-j", min=1, help="Jobs at once (default: cores, or cluster)."),
-    ] = None,
-    fail_fast: Annotated[
-        bool, typer.Option("--fail-fast", help="Stop everything at the first failure.")
-    ] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Render even outputs that are up to date.")
-    ] = False,
-    scheduler: Annotated[
-        str | None,
-        typer.Option("--scheduler", help="Run on a Dask cluster, e.g. tcp://host:8786."),
-    ] = None,
-    report: Annotated[
-        Path | None, typer.Option("--report", help="Write the JSON report to this file.")
-    ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    paths: PathsArg,
+    jobs: JobsOption = None,
+    fail_fast: FailFastOption = False,
+    force: ForceOption = False,
+    scheduler: SchedulerOption = None,
+    report: ReportOption = None,
+    quiet: QuietOption = False,
     set_: SetOption = None,
     presets_dir: PresetsDirOption = None,
     allow_outside: AllowOutsideOption = None,
