@@ -27,6 +27,10 @@ def load_roundtrip(path: Path) -> tuple[YAML, Any, str]:
     Raises StoryboardError, located, if the file is too big, not UTF-8, not YAML, or not
     a mapping.
     """
+    if not path.is_file():
+        raise StoryboardError.single(
+            "is not a file", location=Location(str(path)), hint="name a storyboard file with -o"
+        )
     if path.stat().st_size > MAX_FILE_BYTES:
         raise StoryboardError.single(
             f"{path.name} is larger than {MAX_FILE_BYTES >> 20} MB", location=Location(str(path))

@@ -117,7 +117,12 @@ def scan_folder(
     falling back to this computer's zone. Raises MediaError if the folder has no media.
     """
     folder = folder.absolute()
-    paths = find_media(folder, recursive=recursive, exclude=exclude)
+    try:
+        paths = find_media(folder, recursive=recursive, exclude=exclude)
+    except OSError as exc:
+        raise MediaError.single(
+            f"cannot list {folder}: {exc.strerror or exc}", hint="check the folder's permissions"
+        ) from None
     if not paths:
         raise MediaError.single(
             f"no videos or photos found in {folder}",

@@ -64,7 +64,13 @@ def preview(
     options = load_options(set_, presets_dir, allow_outside, allow_truncated, limit)
     if fast:
         _proxy(storyboard, options, output, quiet or json_ or not err.is_terminal, json_)
-        return
+    else:
+        _sheet(storyboard, options, output, guides, json_)
+
+
+def _sheet(
+    storyboard: Path, options: LoadOptions, output: Path | None, guides: bool, json_: bool
+) -> None:
     try:
         sheet = render_contact_sheet(storyboard, options, output, guides=guides)
     except MontageError as error:
