@@ -14,7 +14,6 @@ from montage.render.compositor import Compositor
 from montage.timeline import Timeline
 
 THUMB_LONG_EDGE = 320
-SEQUENTIAL_SECONDS = 2
 
 
 @dataclass(frozen=True)
@@ -65,23 +64,6 @@ def grab_thumbnails(timeline: Timeline) -> list[SegmentThumbs]:
 
 
 def grab_frames(timeline: Timeline, wanted: set[int]) -> dict[int, Image.Image]:
-    """Render output frames `wanted` with one Compositor, in order.
-
-    The compositor's decoders read sequentially. A short gap is read through (decoding a
-    second or two of small frames is cheaper than spawning ffmpeg and decoding again from
-    a key frame); for a long gap the decoders are closed, and the next `frame()` reopens
-    each segment seeked straight to the frame.
-    """
-    max_gap = SEQUENTIAL_SECONDS * timeline.canvas.fps
-    images: dict[int, Image.Image] = {}
-    last: int | None = None
+    """Render output frames `wanted` with one Compositor, in order (it seeks as needed)."""
     with Compositor(timeline) as compositor:
-        for index in sorted(wanted):
-            if last is not None and index - last <= max_gap:
-                for between in range(last + 1, index):
-                    compositor.frame(between)
-            else:
-                compositor.close()
-            images[index] = Image.fromarray(compositor.frame(index))
-            last = index
-    return images
+        return {index: Image.fromarray(compositor.frame(index)) for index in sorted(wanted)}

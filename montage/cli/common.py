@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import IntEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -11,10 +13,13 @@ from typing import Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import Progress as RichProgress
 
 from montage.errors import MontageError, StoryboardError
 from montage.limits import Limits
 from montage.pipeline import LoadOptions
+from montage.render.output import Progress
 
 # Pipes and CI logs are not 80 columns wide; tables read better with room.
 out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 132)
@@ -100,3 +105,26 @@ def load_options(
         allow_truncated,
         limits,
     )
+
+
+@contextmanager
+def progress_bar(hidden: bool) -> Iterator[Progress | None]:
+    """A rich frame-progress bar with ETA on stderr, or None when hidden."""
+    if hidden:
+        yield None
+        return
+    columns = (
+        TextColumn("rendering"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    )
+    with RichProgress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("render", total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update

@@ -22,8 +22,9 @@ from montage.cli.common import (
     fail,
     load_options,
     print_json,
+    progress_bar,
 )
-from montage.cli.render_cmd import StoryboardArg, _progress
+from montage.cli.render_cmd import StoryboardArg
 from montage.errors import MontageError
 from montage.pipeline import LoadOptions
 
@@ -89,7 +90,7 @@ def _proxy(
     storyboard: Path, options: LoadOptions, output: Path | None, hidden: bool, json_: bool
 ) -> None:
     try:
-        with _progress(hidden) as callback:
+        with progress_bar(hidden) as callback:
             result = render_proxy(storyboard, options, output, progress=callback)
     except MontageError as error:
         fail(error)

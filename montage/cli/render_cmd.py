@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from montage.cli.common import (
     AllowOutsideOption,
@@ -24,12 +21,12 @@ from montage.cli.common import (
     load_options,
     out,
     print_json,
+    progress_bar,
 )
 from montage.cli.plan_table import plan_table
 from montage.errors import MontageError
 from montage.pipeline import check_output, load, plan_loaded
 from montage.render import render_still, render_timeline
-from montage.render.output import Progress as ProgressCallback
 from montage.timecode import parse_seconds
 
 StoryboardArg = Annotated[Path, typer.Argument(help="The storyboard YAML file.")]
@@ -67,7 +64,7 @@ def render(
     for warning in timeline.warnings:
         err.print(f"[yellow]warning:[/] {warning}")
     try:
-        with _progress(quiet or json_ or not err.is_terminal) as callback:
+        with progress_bar(quiet or json_ or not err.is_terminal) as callback:
             result = render_timeline(timeline, target, progress=callback)
     except MontageError as error:
         fail(error)
@@ -85,28 +82,6 @@ def render(
             f"{result.frames} frames, {result.bytes / 1e6:.1f} MB) in "
             f"{result.wall_seconds:.1f} s ({speed:.2f}x realtime)"
         )
-
-
-@contextmanager
-def _progress(hidden: bool) -> Iterator[ProgressCallback | None]:
-    if hidden:
-        yield None
-        return
-    columns = (
-        TextColumn("rendering"),
-        BarColumn(),
-        TextColumn("{task.percentage:>3.0f}%"),
-        TimeElapsedColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=err, transient=True) as bar:
-        task = bar.add_task("render", total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
 
 
 def still(

@@ -104,6 +104,15 @@ def _card(kind: str, card: Card, shot: Shot, board: Storyboard, canvas: Canvas) 
     return Segment(kind, 0, frames, pictures, background, name=kind.replace("_", " "))  # type: ignore[arg-type]
 
 
+def _compare_picture(shot: Shot, box: Rect, board: Storyboard) -> Picture:
+    """The shot from its in-point, cropped into its half; a short clip holds its last frame."""
+    picture = shot_picture(shot, box, "cover", board)
+    if shot.info.is_still or board.compare is None:
+        return picture
+    wanted = shot.source_in + board.compare.duration * shot.clip.speed
+    return dataclasses.replace(picture, source_out=min(wanted, shot.info.duration or wanted))
+
+
 def compare_shots(board: Storyboard, shots: list[Shot]) -> tuple[Shot, Shot]:
     """The before and after shots named by `compare` ('first'/'last' by date)."""
     assert board.compare is not None
@@ -140,15 +149,8 @@ def _compare_segment(board: Storyboard, shots: list[Shot], canvas: Canvas) -> Se
     assert board.compare is not None
     before, after = compare_shots(board, shots)
     boxes = compare_boxes(canvas, board.compare.layout)
-    fit = "cover"
     pictures = tuple(
-        dataclasses.replace(
-            shot_picture(shot, box, fit, board),
-            source_out=shot.source_in + board.compare.duration * shot.clip.speed
-            if not shot.info.is_still
-            else 0.0,
-        )
-        for shot, box in zip((before, after), boxes, strict=True)
+        _compare_picture(shot, box, board) for shot, box in zip((before, after), boxes, strict=True)
     )
     frames = max(1, to_frames(board.compare.duration, canvas.fps))
     return Segment(

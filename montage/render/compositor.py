@@ -13,14 +13,18 @@ from montage.render.pictures import SegmentPainter, open_segment
 from montage.render.transitions import TRANSITIONS
 from montage.timeline import Timeline
 
+# Reading through two seconds of frames is cheaper than a new ffmpeg seeking to a key frame.
+READ_THROUGH_SECONDS = 2
+
 
 class Compositor:
-    """Produces output frames of a timeline, in order (or from any start frame)."""
+    """Produces output frames of a timeline: fastest in order, correct in any order."""
 
     def __init__(self, timeline: Timeline) -> None:
         self.timeline = timeline
         self.overlays = overlays_for(timeline.texts, timeline.progress)
         self._painters: dict[int, SegmentPainter] = {}
+        self._next: dict[int, int] = {}  # the next local frame each open painter yields
 
     def frame(self, index: int) -> np.ndarray:
         """Output frame `index` as a writable HxWx3 uint8 array."""
@@ -42,16 +46,31 @@ class Compositor:
         return out
 
     def _segment_frame(self, number: int, index: int) -> tuple[np.ndarray, bool]:
+        """Frame `index` of segment `number`; decoders read forward, so a jump back or
+        far ahead reopens them at the frame, and a short skip ahead reads through."""
         segment = self.timeline.segments[number]
+        local = index - segment.start
         painter = self._painters.get(number)
+        ahead = local - self._next.get(number, local)
+        if (
+            painter is not None
+            and not 0 <= ahead <= READ_THROUGH_SECONDS * self.timeline.canvas.fps
+        ):
+            painter.close()
+            painter = None
         if painter is None:
-            painter = open_segment(segment, self.timeline.canvas, skip=index - segment.start)
+            painter = open_segment(segment, self.timeline.canvas, skip=local)
             self._painters[number] = painter
-        return painter.frame(index - segment.start)
+            self._next[number] = local
+        for skipped in range(self._next[number], local):
+            painter.frame(skipped)
+        self._next[number] = local + 1
+        return painter.frame(local)
 
     def _close_except(self, active: list[int]) -> None:
         for number in [n for n in self._painters if n not in active]:
             self._painters.pop(number).close()
+            self._next.pop(number, None)
 
     def close(self) -> None:
         """Stop every decoder still open."""
