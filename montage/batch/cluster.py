@@ -33,6 +33,7 @@ from montage.batch.backends import Backend, Message
 from montage.batch.rows import BatchError
 
 INSTALL_HINT = "pip install 'montage-assembler[dask]'"
+_QUEUES: dict[str, Any] = {}  # in a worker: the batch's Queue handle, by name
 
 
 def import_distributed() -> Any:
@@ -63,7 +64,12 @@ class DaskChannel:
         import distributed
 
         try:
-            distributed.Queue(self.name).put(list(message))
+            # One Queue handle per worker process: each handle is a reference the
+            # scheduler counts, and creating one is a round trip.
+            queue = _QUEUES.get(self.name) or _QUEUES.setdefault(
+                self.name, distributed.Queue(self.name)
+            )
+            queue.put(list(message))
         except Exception:  # never fail a render because a progress message was lost
             return
 
@@ -108,7 +114,8 @@ class DaskBackend(Backend):
         slots: dict[str, int] = {}
         for worker, count in nthreads.items():
             slots[_host(worker)] = slots.get(_host(worker), 0) + count
-        name = f"montage-batch-{uuid.uuid4().hex}"
+        name = self._name = f"montage-batch-{uuid.uuid4().hex}"
+        self._stopped = False
         self._queue = distributed.Queue(name, client=self.client)
         self._event = distributed.Event(name, client=self.client)
         window = jobs or sum(nthreads.values())
@@ -125,12 +132,20 @@ class DaskBackend(Backend):
 
     def stop(self) -> None:
         """Set the batch's stop Event."""
+        self._stopped = True
         self._event.set()
 
     def close(self) -> None:
-        """Cancel what is left (wait=False cancels); disconnect if this backend connected."""
+        """Cancel what is left, release the batch's Queue and Event, disconnect if ours."""
         try:
             self._executor.shutdown(wait=False)  # ClientExecutor has no cancel_futures
+            if not self._stopped:
+                # After a stop, cancelled tasks may still run until they see the Event,
+                # so it stays set. Otherwise release everything the batch left on the
+                # scheduler: the workers' queue handles, ours, and the Event.
+                self.client.run(release_queue, self._name)
+                self._event.clear()
+            self._queue.close()
         finally:
             self.close_client()
 
@@ -138,6 +153,13 @@ class DaskBackend(Backend):
         """Disconnect the client this backend opened (not one it was given)."""
         if self._owns_client:
             self.client.close()
+
+
+def release_queue(name: str) -> None:
+    """On a worker: drop this process's handle on the batch's queue."""
+    queue = _QUEUES.pop(name, None)
+    if queue is not None:
+        queue.close()
 
 
 def _connect(distributed: Any, address: str | None) -> Any:
