@@ -69,8 +69,7 @@ def plan_jobs(
 def _plan_one(index: int, source: Source, options: LoadOptions) -> Job:
     output: Path | None = None
     try:
-        if source.row is not None:
-            output = source.output()
+        output = source.output()  # known even if the row's storyboard is invalid
         loaded, output = source.load(options)
         timeline = plan_loaded(loaded)
     except MontageError as error:

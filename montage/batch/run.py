@@ -127,7 +127,7 @@ def _render(
     # divides its own host's cores (threads=None).
     threads = None if options.scheduler else max(1, available_cores() // window)
     ordered = sorted(todo, key=lambda job: (-job.cost, job.index))
-    tasks = [RenderTask(j.index, j.timeline, j.output, threads) for j in ordered]  # type: ignore[arg-type]
+    tasks = [_task(job, threads) for job in ordered]
 
     def on_outcome(outcome: Outcome) -> None:
         finish(_recorded(by_index[outcome.index], outcome))
@@ -145,6 +145,12 @@ def _render(
         return scheduler.run()
     finally:
         backend.close()
+
+
+def _task(job: Job, threads: int | None) -> RenderTask:
+    if job.timeline is None or job.output is None:
+        raise ValueError(f"{job.name} was not planned")  # _triage keeps these out
+    return RenderTask(job.index, job.timeline, job.output, threads)
 
 
 def _recorded(job: Job, outcome: Outcome) -> JobReport:

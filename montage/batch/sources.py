@@ -61,17 +61,20 @@ class Source:
 
     def load(self, options: LoadOptions) -> tuple[LoadedStoryboard, Path]:
         """Validate this montage's storyboard and say where its mp4 goes."""
-        if self.row is None or self.template is None:
+        output = self.output()
+        if self.row is None or self.template is None or output is None:
             loaded = load(self.origin, options)
             return loaded, loaded.output_path().resolve()
-        output = self.output()
-        loaded = load_filled(fill_template(self.template, self.row), self.origin, options)
-        return loaded, output
+        return load_filled(fill_template(self.template, self.row), self.origin, options), output
 
-    def output(self) -> Path:
-        """A row's output path from the batch's pattern (a row error if a value is unsafe)."""
-        assert self.row is not None
+    def output(self) -> Path | None:
+        """A row's output from the batch's pattern (None for a storyboard file).
+
+        A row value that would leave the output folder is a row error.
+        """
         row = self.row
+        if row is None:
+            return None
         unsafe = [
             name
             for name in PLACEHOLDER.findall(self.output_pattern)
