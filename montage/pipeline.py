@@ -1,18 +1,19 @@
 """The whole path from a storyboard file to a plan or an mp4, with real media and fonts.
 
+`LoadOptions` lives in `montage.options` (pure) and is re-exported here.
+
 The CLI, previews and batch jobs all go through here, so they plan and render alike.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from montage.errors import MontageError, SecurityError
-from montage.limits import Limits
 from montage.media.info import MediaInfo
 from montage.media.integrity import ensure_complete
 from montage.media.probe import probe
+from montage.options import LoadOptions
 from montage.planner import plan
 from montage.render import RenderResult, render_timeline
 from montage.render.output import Progress
@@ -21,16 +22,7 @@ from montage.style import TextStyle
 from montage.text import layout_text
 from montage.timeline import Timeline
 
-
-@dataclass(frozen=True)
-class LoadOptions:
-    """What the operator (not the storyboard) decides: overrides, folders, limits."""
-
-    overrides: tuple[str, ...] = ()
-    presets_dirs: tuple[Path, ...] = ()
-    allow_outside: tuple[Path, ...] = ()
-    allow_truncated: bool = False
-    limits: Limits = field(default_factory=Limits)
+DEFAULT_OPTIONS = LoadOptions()
 
 
 def measure_text(text: str, style: TextStyle, max_width: int, max_height: int) -> tuple[int, int]:
@@ -39,7 +31,7 @@ def measure_text(text: str, style: TextStyle, max_width: int, max_height: int) -
     return layout.width, layout.height
 
 
-def load(path: Path, options: LoadOptions = LoadOptions()) -> LoadedStoryboard:
+def load(path: Path, options: LoadOptions = DEFAULT_OPTIONS) -> LoadedStoryboard:
     """Load and validate a storyboard file."""
     return load_storyboard(
         path,
@@ -49,7 +41,7 @@ def load(path: Path, options: LoadOptions = LoadOptions()) -> LoadedStoryboard:
     )
 
 
-def plan_loaded(loaded: LoadedStoryboard, options: LoadOptions = LoadOptions()) -> Timeline:
+def plan_loaded(loaded: LoadedStoryboard, options: LoadOptions = DEFAULT_OPTIONS) -> Timeline:
     """Plan a loaded storyboard with real media facts; errors come back located in the YAML."""
 
     def checked_probe(path: Path) -> MediaInfo:
@@ -84,7 +76,7 @@ def check_output(loaded: LoadedStoryboard, output: Path) -> None:
 
 def render_file(
     path: Path,
-    options: LoadOptions = LoadOptions(),
+    options: LoadOptions = DEFAULT_OPTIONS,
     output: Path | None = None,
     progress: Progress | None = None,
     threads: int | None = None,
@@ -95,3 +87,6 @@ def render_file(
     target = output or loaded.output_path()
     check_output(loaded, target)
     return render_timeline(timeline, target, progress=progress, threads=threads)
+
+
+__all__ = ["LoadOptions", "check_output", "load", "measure_text", "plan_loaded", "render_file"]

@@ -21,7 +21,7 @@ from montage.batch.report import BatchReport, JobReport
 from montage.batch.schedule import Scheduler
 from montage.batch.sources import discover
 from montage.batch.worker import Outcome, RenderTask
-from montage.pipeline import LoadOptions
+from montage.options import LoadOptions
 
 BackendFactory = Callable[[int], Backend]  # given the number of jobs to run at once
 

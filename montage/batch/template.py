@@ -12,18 +12,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from montage.batch.rows import BatchError, Row
-from montage.errors import Location, Problem, StoryboardError
-from montage.pipeline import LoadOptions
-from montage.presets import preset_layers, search_path
-from montage.storyboard.checks import cross_field_findings
-from montage.storyboard.diagnose import problems_from
-from montage.storyboard.layers import Layered, deep_merge, overrides_doc, stack
-from montage.storyboard.load import LoadedStoryboard
-from montage.storyboard.model import Storyboard
-from montage.storyboard.paths import PathPolicy, media_path_findings
+from montage.errors import Problem, StoryboardError
+from montage.options import LoadOptions
+from montage.storyboard.load import LoadedStoryboard, load_storyboard_doc
 from montage.storyboard.yamlio import PathKey, YamlDoc, format_path
 
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
@@ -128,47 +120,12 @@ def _rebuild(data: Any, key: PathKey, filled: dict[PathKey, Any]) -> Any:
 
 
 def load_filled(doc: YamlDoc, template: Path, options: LoadOptions) -> LoadedStoryboard:
-    """Layer presets and `--set` under a filled template and validate it like a file.
-
-    This mirrors `montage.storyboard.load.load_storyboard` for an in-memory document;
-    relative paths resolve against the template's folder.
-    """
-    source = template.resolve()
-    if not isinstance(doc.data, dict):
-        raise StoryboardError.single(
-            "a storyboard is a mapping with at least `clips:`", location=doc.values.get(())
-        )
-    try:
-        cli = overrides_doc(list(options.overrides))
-    except ValueError as exc:
-        raise StoryboardError.single(str(exc)) from None
-    chosen: Any = deep_merge(doc.data, cli.data).get("preset")
-    names = [chosen] if isinstance(chosen, str) else chosen
-    presets: list[YamlDoc] = []
-    if isinstance(names, list) and all(isinstance(n, str) for n in names):
-        where = cli.values.get(("preset",)) or doc.values.get(("preset",))
-        presets = preset_layers(names, search_path(options.presets_dirs, source.parent), where)
-    merged = stack([*presets, doc, cli])
-    policy = PathPolicy(source.parent, tuple(p.resolve() for p in options.allow_outside))
-    board, problems = _validate(merged, policy)
-    if problems or board is None:
-        raise StoryboardError(sorted(problems, key=_position))
-    return LoadedStoryboard(board, source, policy, merged)
-
-
-def _validate(merged: Layered, policy: PathPolicy) -> tuple[Storyboard | None, list[Problem]]:
-    problems = _located(merged, media_path_findings(merged.data, policy))
-    try:
-        board = Storyboard.model_validate(merged.data)
-    except ValidationError as exc:
-        return None, problems_from(exc, merged, Storyboard) + problems
-    return board, problems + _located(merged, cross_field_findings(board))
-
-
-def _located(merged: Layered, findings: list[tuple[PathKey, str, str]]) -> list[Problem]:
-    return [Problem(msg, merged.locate(key), format_path(key), hint) for key, msg, hint in findings]
-
-
-def _position(problem: Problem) -> tuple[str, int, int]:
-    loc = problem.location or Location("")
-    return (loc.file, loc.line, loc.column)
+    """Layer presets and `--set` under a filled template and validate it like a file;
+    relative paths resolve against the template's folder."""
+    return load_storyboard_doc(
+        doc,
+        template,
+        overrides=options.overrides,
+        presets_dirs=options.presets_dirs,
+        allow_outside=options.allow_outside,
+    )

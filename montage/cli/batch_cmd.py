@@ -36,7 +36,7 @@ from montage.cli.common import (
     print_json,
 )
 from montage.errors import MontageError
-from montage.pipeline import LoadOptions
+from montage.options import LoadOptions
 
 INTERRUPTED = 130
 _STYLE = {

@@ -18,7 +18,7 @@ from rich.progress import Progress as RichProgress
 
 from montage.errors import MontageError, StoryboardError
 from montage.limits import Limits
-from montage.pipeline import LoadOptions
+from montage.options import LoadOptions
 from montage.render.output import Progress
 
 # Pipes and CI logs are not 80 columns wide; tables read better with room.

@@ -26,7 +26,7 @@ from montage.cli.common import (
 )
 from montage.cli.render_cmd import StoryboardArg
 from montage.errors import MontageError
-from montage.pipeline import LoadOptions
+from montage.options import LoadOptions
 
 
 def preview(

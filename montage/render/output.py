@@ -67,7 +67,11 @@ def render_timeline(
     progress: Progress | None = None,
     threads: int | None = None,
 ) -> RenderResult:
-    """Render `timeline` to `output` (H.264 High yuv420p + AAC, +faststart)."""
+    """Render `timeline` to `output` (H.264 High yuv420p + AAC, +faststart).
+
+    Any exception, including one raised by the `progress` callback (batch workers stop a
+    render that way), removes the partial file and leaves `output` as it was.
+    """
     started = time.perf_counter()
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -70,8 +70,25 @@ def load_storyboard(
     allow_outside: tuple[Path, ...] = (),
 ) -> LoadedStoryboard:
     """Load, layer and validate a storyboard, raising one StoryboardError with every problem."""
-    source = path.resolve()
     doc = load_yaml_file(path)  # locations show the path as the user typed it
+    return load_storyboard_doc(
+        doc, path, overrides=overrides, presets_dirs=presets_dirs, allow_outside=allow_outside
+    )
+
+
+def load_storyboard_doc(
+    doc: YamlDoc,
+    source: Path,
+    *,
+    overrides: tuple[str, ...] = (),
+    presets_dirs: tuple[Path, ...] = (),
+    allow_outside: tuple[Path, ...] = (),
+) -> LoadedStoryboard:
+    """Layer and validate an already parsed storyboard (a file, or a filled batch template).
+
+    Relative paths resolve against `source`'s folder.
+    """
+    source = source.resolve()
     if not isinstance(doc.data, dict):
         raise StoryboardError.single(
             "a storyboard is a mapping with at least `clips:`",

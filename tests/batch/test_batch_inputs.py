@@ -15,7 +15,7 @@ from montage.batch.jobs import Job, plan_jobs
 from montage.batch.manifest import is_up_to_date, sidecar_path, write_manifest
 from montage.batch.sources import discover
 from montage.batch.worker import RenderTask, render_job
-from montage.pipeline import LoadOptions
+from montage.options import LoadOptions
 from tests.batch.conftest import copy_clips, run_cli, storyboard
 
 TEMPLATE = """\
