@@ -66,4 +66,4 @@ def grab_thumbnails(timeline: Timeline) -> list[SegmentThumbs]:
 def grab_frames(timeline: Timeline, wanted: set[int]) -> dict[int, Image.Image]:
     """Render output frames `wanted` with one Compositor, in order (it seeks as needed)."""
     with Compositor(timeline) as compositor:
-        return {index: Image.fromarray(compositor.frame(index)) for index in sorted(wanted)}
+        return {index: Image.fromarray(compositor.frame_rgb(index)) for index in sorted(wanted)}

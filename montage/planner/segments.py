@@ -77,6 +77,7 @@ def shot_picture(shot: Shot, box: Rect, fit: str, board: Storyboard) -> Picture:
         source_in=shot.source_in,
         source_out=shot.source_out,
         speed=shot.clip.speed,
+        aspect=shot.info.width / shot.info.height,
         zoom=board.style.still_zoom if shot.info.is_still else 0.0,
         hdr=shot.info.hdr,
     )
@@ -132,16 +133,16 @@ def compare_boxes(canvas: Canvas, layout: str) -> tuple[Rect, Rect]:
     """Boxes of before and after: stacked on portrait canvases, side by side otherwise.
 
     A thin gap of background colour separates the halves, so two similar shots never
-    read as one picture.
+    read as one picture. Every edge is even, as 4:2:0 chroma needs.
     """
     w, h = canvas.width, canvas.height
     if layout == "wipe":
         return canvas.rect, canvas.rect
-    gap = max(2, min(w, h) // 270)
+    gap = 2 * max(1, min(w, h) // 540)
     if h > w:
-        half = h // 2
+        half = h // 4 * 2
         return Rect(0, 0, w, half - gap), Rect(0, half + gap, w, h - half - gap)
-    half = w // 2
+    half = w // 4 * 2
     return Rect(0, 0, half - gap, h), Rect(half + gap, 0, w - half - gap, h)
 
 

@@ -11,6 +11,7 @@ import numpy as np
 from montage.render.overlays import overlays_for
 from montage.render.pictures import SegmentPainter, open_segment
 from montage.render.transitions import TRANSITIONS
+from montage.render.yuv import Frame
 from montage.timeline import Timeline
 
 # Reading through two seconds of frames is cheaper than a new ffmpeg seeking to a key frame.
@@ -26,8 +27,8 @@ class Compositor:
         self._painters: dict[int, SegmentPainter] = {}
         self._next: dict[int, int] = {}  # the next local frame each open painter yields
 
-    def frame(self, index: int) -> np.ndarray:
-        """Output frame `index` as a writable HxWx3 uint8 array."""
+    def frame(self, index: int) -> Frame:
+        """Output frame `index` as a writable yuv420p frame."""
         index = min(max(index, 0), self.timeline.total_frames - 1)
         active = [i for i, s in enumerate(self.timeline.segments) if s.start <= index < s.end]
         self._close_except(active)
@@ -35,27 +36,27 @@ class Compositor:
         if len(pictures) == 2:
             incoming = self.timeline.segments[active[1]]
             progress = (index - incoming.start + 1) / (incoming.enter.frames + 1)
-            out = TRANSITIONS[incoming.enter.kind](pictures[0][0], pictures[1][0], progress)
+            out = TRANSITIONS[incoming.enter.kind](pictures[0], pictures[1], progress)
         else:
-            out, writable = pictures[0]
-            if not writable:
-                out = out.copy()
+            out = pictures[0] if pictures[0].writable else pictures[0].copy()
         for overlay in self.overlays:
             if overlay.layer.start <= index < overlay.layer.end:
                 overlay.draw(out, index)
         return out
 
-    def _segment_frame(self, number: int, index: int) -> tuple[np.ndarray, bool]:
+    def frame_rgb(self, index: int) -> np.ndarray:
+        """Output frame `index` as an HxWx3 RGB array (stills, thumbnails)."""
+        return self.frame(index).to_rgb()
+
+    def _segment_frame(self, number: int, index: int) -> Frame:
         """Frame `index` of segment `number`; decoders read forward, so a jump back or
         far ahead reopens them at the frame, and a short skip ahead reads through."""
         segment = self.timeline.segments[number]
         local = index - segment.start
         painter = self._painters.get(number)
         ahead = local - self._next.get(number, local)
-        if (
-            painter is not None
-            and not 0 <= ahead <= READ_THROUGH_SECONDS * self.timeline.canvas.fps
-        ):
+        read_through = READ_THROUGH_SECONDS * self.timeline.canvas.fps
+        if painter is not None and not 0 <= ahead <= read_through:
             painter.close()
             painter = None
         if painter is None:

@@ -1,7 +1,7 @@
 """Moving pictures: one ffmpeg process per picture, read ahead on a thread.
 
 A reader yields exactly the frames a segment needs, at the box size, as writable
-uint8 RGB arrays. The ffmpeg child is always ended in `close()`, also on errors.
+yuv420p `Frame`s. The ffmpeg child is always ended in `close()`, also on errors.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from montage.errors import RenderError
 from montage.media.ffmpeg import ffmpeg_exe, input_args
 from montage.render.filters import video_chain
 from montage.render.readahead import ReadAhead
+from montage.render.yuv import Frame
 from montage.timeline import Picture
 
 
@@ -30,7 +31,7 @@ class VideoReader:
         self, picture: Picture, fps: int, frames: int, *, skip: int = 0, background: str
     ) -> None:
         self.picture = picture
-        self.shape = (picture.box.h, picture.box.w, 3)
+        self.size = (picture.box.w, picture.box.h)
         start = picture.source_in + skip * picture.speed / fps
         # stderr goes to a file: a pipe nobody drains could fill up and stall ffmpeg.
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
@@ -38,19 +39,20 @@ class VideoReader:
         self._proc = _spawn(picture.path, start, chain, frames, self._errors)
         self._frames = ReadAhead(self._read_frames(frames), name="montage-decode")
 
-    def _read_frames(self, count: int) -> Iterator[np.ndarray]:
+    def _read_frames(self, count: int) -> Iterator[Frame]:
         stdout = self._proc.stdout
         assert stdout is not None
+        width, height = self.size
         for _ in range(count):
-            buffer = bytearray(self.shape[0] * self.shape[1] * 3)
+            buffer = bytearray(width * height * 3 // 2)
             try:
                 if not _fill(stdout, buffer):
                     return
             except (OSError, ValueError):
                 return  # closed under us by close()
-            yield np.frombuffer(buffer, np.uint8).reshape(self.shape)
+            yield Frame.wrap(width, height, buffer)
 
-    def read(self) -> np.ndarray:
+    def read(self) -> Frame:
         """The next frame; past the end of the source, the last frame again."""
         frame = self._frames.next_frame()
         if frame is None:
@@ -109,7 +111,7 @@ def _spawn(
         "-f",
         "rawvideo",
         "-pix_fmt",
-        "rgb24",
+        "yuv420p",
         "pipe:1",
     ]
     return subprocess.Popen(

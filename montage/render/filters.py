@@ -16,6 +16,9 @@ HDR_TO_SDR = (
 )
 ASPECT_TOLERANCE = 0.01
 BLUR_DOWNSCALE = 8
+# Every picture leaves its decoder as BT.709 TV-range yuv420p, the encoder's own format;
+# the matrix conversion rides along in the same swscale pass as the resize.
+TO_BT709 = "out_color_matrix=bt709:out_range=tv"
 
 
 def ffmpeg_colour(colour: str) -> str:
@@ -30,12 +33,13 @@ def fit_chain(fit: str, width: int, height: int, source_aspect: float, backgroun
         fit = "cover"  # same shape: nothing to fill
     if fit == "cover":
         return (
-            f"scale={width}:{height}:force_original_aspect_ratio=increase:flags=bicubic,"
-            f"crop={width}:{height}"
+            f"scale={width}:{height}:force_original_aspect_ratio=increase:flags=bicubic:"
+            f"{TO_BT709},crop={width}:{height}"
         )
     if fit == "contain":
         return (
-            f"scale={width}:{height}:force_original_aspect_ratio=decrease:flags=bicubic,"
+            f"scale={width}:{height}:force_original_aspect_ratio=decrease:flags=bicubic:"
+            f"{TO_BT709},format=yuv420p,"
             f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color={ffmpeg_colour(background)}"
         )
     return _blur_pad(width, height)
@@ -50,9 +54,10 @@ def _blur_pad(width: int, height: int) -> str:
         "split=2[bg_in][fg_in];"
         f"[bg_in]scale={small_w}:{small_h}:force_original_aspect_ratio=increase,"
         f"crop={small_w}:{small_h},boxblur=4:2,eq=brightness=-0.12:saturation=0.9,"
-        f"scale={width}:{height}:flags=bilinear[bg];"
-        f"[fg_in]scale={width}:{height}:force_original_aspect_ratio=decrease:flags=bicubic[fg];"
-        "[bg][fg]overlay=(W-w)/2:(H-h)/2"
+        f"scale={width}:{height}:flags=bilinear:{TO_BT709},format=yuv420p[bg];"
+        f"[fg_in]scale={width}:{height}:force_original_aspect_ratio=decrease:flags=bicubic:"
+        f"{TO_BT709},format=yuv420p[fg];"
+        "[bg][fg]overlay=(W-w)/2:(H-h)/2:format=yuv420"
     )
 
 
@@ -66,7 +71,7 @@ def video_chain(picture: Picture, fps: int, source_aspect: float, background: st
     steps.append(f"setpts=(PTS-STARTPTS)/{picture.speed:.6g}")
     steps.append(f"fps={fps}")
     steps.append(fit_chain(picture.fit, picture.box.w, picture.box.h, source_aspect, background))
-    steps.append("tpad=stop=-1:stop_mode=clone")
+    steps.append("format=yuv420p,tpad=stop=-1:stop_mode=clone")
     return ",".join(steps)
 
 

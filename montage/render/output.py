@@ -1,4 +1,4 @@
-"""Encode a timeline to mp4 atomically, through moviepy's ffmpeg writer.
+"""Encode a timeline to mp4 atomically, through moviepy's ffmpeg writer (see encoder.py).
 
 The video goes to `<name>.montage-partial.mp4` beside the output and is moved into
 place with `os.replace` only when complete: a crash, Ctrl-C or bad input never leaves a
@@ -15,12 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from moviepy import VideoClip
-from proglog import ProgressBarLogger
-
 from montage.errors import RenderError
 from montage.render.audio import mix_audio
 from montage.render.compositor import Compositor
+from montage.render.encoder import YuvWriter
 from montage.timeline import Timeline
 
 Progress = Callable[[int, int], None]
@@ -41,18 +39,6 @@ class RenderResult:
     bytes: int
     wall_seconds: float
     warnings: tuple[str, ...] = ()
-
-
-class _FrameLogger(ProgressBarLogger):  # type: ignore[misc]
-    """Forwards moviepy's frame counter to a plain callback."""
-
-    def __init__(self, callback: Progress, total: int) -> None:
-        super().__init__()
-        self._callback, self._total = callback, total
-
-    def bars_callback(self, bar: str, attr: str, value: int, old_value: int | None = None) -> None:
-        if bar == "frame_index" and attr == "index":
-            self._callback(min(value + 1, self._total), self._total)
 
 
 def partial_path(output: Path) -> Path:
@@ -82,7 +68,7 @@ def render_timeline(
         with tempfile.TemporaryDirectory(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-") as workdir:
             sound = Path(workdir) / "mix.m4a"
             warnings = mix_audio(timeline, sound)
-            _encode(timeline, partial, sound, progress, threads, Path(workdir))
+            _encode(timeline, partial, sound, progress, threads)
         partial.replace(output)
     except BaseException:
         partial.unlink(missing_ok=True)
@@ -120,50 +106,28 @@ def _alive(pid: int) -> bool:
 
 
 def _encode(
-    timeline: Timeline,
-    target: Path,
-    sound: Path,
-    progress: Progress | None,
-    threads: int | None,
-    workdir: Path,
+    timeline: Timeline, target: Path, sound: Path, progress: Progress | None, threads: int | None
 ) -> None:
-    fps, total = timeline.canvas.fps, timeline.total_frames
-    enc = timeline.encoding
-    with Compositor(timeline) as compositor:
-        # moviepy counts frames as int(duration * fps): a quarter frame extra makes that
-        # exactly `total` despite float rounding.
-        clip = VideoClip(lambda t: compositor.frame(round(t * fps)), duration=(total + 0.25) / fps)
-        try:
-            clip.write_videofile(
-                str(target),
-                fps=fps,
-                codec="libx264",
-                preset=enc.x264_preset,
-                audio=str(sound),
-                audio_codec="copy",
-                temp_audiofile_path=str(workdir),
-                threads=threads,
-                logger=_FrameLogger(progress, total) if progress else None,
-                ffmpeg_params=[
-                    "-crf",
-                    str(enc.crf),
-                    "-profile:v",
-                    "high",
-                    "-pix_fmt",
-                    "yuv420p",
-                    "-movflags",
-                    "+faststart",
-                    "-map_metadata",
-                    "-1",
-                ],
-            )
-        except OSError as exc:
-            raise RenderError.single(
-                f"could not write {target.name}: {_reason(exc)}",
-                hint="check free disk space and write permission",
-            ) from None
-        finally:
-            clip.close()
+    canvas, total = timeline.canvas, timeline.total_frames
+    writer = YuvWriter(
+        target, (canvas.width, canvas.height), canvas.fps, sound, timeline.encoding, threads
+    )
+    try:
+        with Compositor(timeline) as compositor:
+            for index in range(total):
+                writer.write(compositor.frame(index))
+                if progress is not None:
+                    progress(index + 1, total)
+        writer.close()
+    except OSError as exc:
+        writer.abort()
+        raise RenderError.single(
+            f"could not write {target.name}: {_reason(exc)}",
+            hint="check free disk space and write permission",
+        ) from None
+    except BaseException:
+        writer.abort()
+        raise
 
 
 def _reason(exc: OSError) -> str:

@@ -1,20 +1,20 @@
 """Painters for one segment: each returns the segment's frame k, sequentially.
 
 The segment's `layout` picks the painter from `SEGMENT_PAINTERS`; a new layout is one
-small class plus a registry entry.
+small class plus a registry entry. Frames are yuv420p; boxes have even coordinates so
+the half-size chroma planes line up.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Protocol
 
-import numpy as np
-
-from montage.render.colour import solid
 from montage.render.decode import VideoReader
 from montage.render.stills import StillPainter
-from montage.timeline import Canvas, Picture, Segment
+from montage.render.yuv import Frame, colour_yuv, solid_frame
+from montage.timeline import Canvas, Picture, Rect, Segment
 
 
 class PicturePainter(Protocol):
@@ -22,7 +22,7 @@ class PicturePainter(Protocol):
 
     fresh: bool
 
-    def frame(self, index: int) -> np.ndarray: ...
+    def frame(self, index: int) -> Frame: ...
 
     def close(self) -> None: ...
 
@@ -30,12 +30,12 @@ class PicturePainter(Protocol):
 class VideoPainter:
     """A moving picture decoded by ffmpeg; frames must be asked for in order."""
 
-    fresh = True  # every frame is a new, writable array
+    fresh = True  # every frame is a new, writable buffer
 
     def __init__(self, picture: Picture, fps: int, frames: int, skip: int, background: str):
         self._reader = VideoReader(picture, fps, frames, skip=skip, background=background)
 
-    def frame(self, index: int) -> np.ndarray:
+    def frame(self, index: int) -> Frame:
         """The next frame (index is informative: reading is sequential)."""
         return self._reader.read()
 
@@ -53,21 +53,35 @@ def open_picture(
     return VideoPainter(picture, fps, frames, skip, background)
 
 
+@lru_cache(maxsize=8)
+def shared_solid(width: int, height: int, colour: str) -> Frame:
+    """A read-only frame of one colour (copy before drawing on it)."""
+    frame = solid_frame(width, height, colour)
+    frame.buf.flags.writeable = False
+    return frame
+
+
+def paste(target: Frame, source: Frame, box: Rect) -> None:
+    """Copy `source` into `box` of `target`, plane by plane (box corners are even)."""
+    for plane, part, scale in zip(target.planes, source.planes, (1, 2, 2), strict=True):
+        x, y = box.x // scale, box.y // scale
+        plane[y : y + part.shape[0], x : x + part.shape[1]] = part
+
+
 class SegmentPainter:
     """Base: owns the picture painters of one segment and closes them."""
 
     def __init__(self, segment: Segment, canvas: Canvas, skip: int) -> None:
         self.segment = segment
         self.canvas = canvas
-        self.skip = skip
         remaining = segment.frames - skip
         self.pictures = [
             open_picture(p, canvas.fps, remaining, skip, segment.background)
             for p in segment.pictures
         ]
 
-    def frame(self, index: int) -> tuple[np.ndarray, bool]:
-        """Frame `index` of the segment and whether the caller may draw on it in place."""
+    def frame(self, index: int) -> Frame:
+        """Frame `index` of the segment; may be shared (check `writable`)."""
         raise NotImplementedError
 
     def close(self) -> None:
@@ -79,22 +93,20 @@ class SegmentPainter:
 class FullPainter(SegmentPainter):
     """One picture filling the canvas, or a plain background (cards without a picture)."""
 
-    def frame(self, index: int) -> tuple[np.ndarray, bool]:
+    def frame(self, index: int) -> Frame:
         if not self.pictures:
-            return solid(self.canvas.width, self.canvas.height, self.segment.background), False
-        painter = self.pictures[0]
-        return painter.frame(index), painter.fresh
+            return shared_solid(self.canvas.width, self.canvas.height, self.segment.background)
+        return self.pictures[0].frame(index)
 
 
 class SideBySidePainter(SegmentPainter):
     """Before and after, each in its half of the canvas."""
 
-    def frame(self, index: int) -> tuple[np.ndarray, bool]:
-        out = solid(self.canvas.width, self.canvas.height, self.segment.background).copy()
+    def frame(self, index: int) -> Frame:
+        out = shared_solid(self.canvas.width, self.canvas.height, self.segment.background).copy()
         for picture, painter in zip(self.segment.pictures, self.pictures, strict=True):
-            box = picture.box
-            out[box.y : box.bottom, box.x : box.right] = painter.frame(index)
-        return out, True
+            paste(out, painter.frame(index), picture.box)
+        return out
 
 
 class WipePainter(SegmentPainter):
@@ -102,15 +114,19 @@ class WipePainter(SegmentPainter):
 
     DIVIDER = 6
 
-    def frame(self, index: int) -> tuple[np.ndarray, bool]:
+    def frame(self, index: int) -> Frame:
         before = self.pictures[0].frame(index)
         after = self.pictures[1].frame(index)
-        out = before if self.pictures[0].fresh else before.copy()
-        x = wipe_position(index, self.segment.frames, self.canvas.width)
-        out[:, :x] = after[:, :x]
-        half = self.DIVIDER // 2
-        out[:, max(0, x - half) : x + half] = 255
-        return out, True
+        out = before if before.writable else before.copy()
+        x = wipe_position(index, self.segment.frames, self.canvas.width) // 2 * 2
+        white = colour_yuv("#FFFFFF")
+        for plane, other, scale, value in zip(
+            out.planes, after.planes, (1, 2, 2), white, strict=True
+        ):
+            edge, half = x // scale, self.DIVIDER // 2 // scale
+            plane[:, :edge] = other[:, :edge]
+            plane[:, max(0, edge - half) : edge + half] = value
+        return out
 
 
 def wipe_position(index: int, frames: int, width: int) -> int:

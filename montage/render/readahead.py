@@ -9,22 +9,22 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Iterator
-
-import numpy as np
+from typing import Generic, TypeVar
 
 DEPTH = 3
 _END = object()
+T = TypeVar("T")
 
 
-class ReadAhead:
+class ReadAhead(Generic[T]):
     """Iterate `frames` on a thread; `next_frame()` repeats the last frame past the end."""
 
-    def __init__(self, frames: Iterator[np.ndarray], name: str) -> None:
+    def __init__(self, frames: Iterator[T], name: str) -> None:
         self._frames = frames
         self._queue: queue.Queue[object] = queue.Queue(maxsize=DEPTH)
         self._stop = threading.Event()
         self._error: BaseException | None = None
-        self._last: np.ndarray | None = None
+        self._last: T | None = None
         self._ended = False
         self._thread = threading.Thread(target=self._pump, name=name, daemon=True)
         self._thread.start()
@@ -47,7 +47,7 @@ class ReadAhead:
                 continue
         return False
 
-    def next_frame(self) -> np.ndarray | None:
+    def next_frame(self) -> T | None:
         """The next frame, the last one again after the end, or None if there was none."""
         if not self._ended:
             item = self._queue.get()

@@ -15,7 +15,7 @@ def render_still(timeline: Timeline, at_seconds: float, output: Path) -> Path:
     """Write the frame shown at `at_seconds` to `output` (PNG), atomically."""
     index = min(to_frames(at_seconds, timeline.canvas.fps), timeline.total_frames - 1)
     with Compositor(timeline) as compositor:
-        frame = compositor.frame(index)
+        frame = compositor.frame_rgb(index)
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(f".{output.name}.partial.png")
     try:

@@ -16,6 +16,7 @@ from montage.errors import RenderError
 from montage.render.decode import grab_frame
 from montage.render.filters import ASPECT_TOLERANCE, BLUR_DOWNSCALE, still_chain
 from montage.render.readahead import ReadAhead
+from montage.render.yuv import Frame, half, rgb_to_planes, rgb_to_yuv
 from montage.timeline import Picture
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
@@ -73,18 +74,18 @@ class StillPainter:
         if picture.blur:
             image = blurred(image, box, darken=0.6)
         else:
-            grown = (round(box[0] * (1 + zoom)), round(box[1] * (1 + zoom)))
+            grown = (_even(box[0] * (1 + zoom)), _even(box[1] * (1 + zoom)))
             image = fit_image(image, picture.fit, grown, background)
-        self.fresh = bool(zoom)  # zoomed frames are new arrays; a static one is shared
-        self._static: np.ndarray | None = None
-        self._frames: ReadAhead | None = None
+        self.fresh = bool(zoom)  # zoomed frames are new; a static one is shared
+        self._static: Frame | None = None
+        self._frames: ReadAhead[Frame] | None = None
         if zoom:
             self._frames = ReadAhead(_push_in(image, box, zoom, frames, skip), "montage-still")
         else:
-            self._static = np.asarray(image.resize(box)).copy()
-            self._static.flags.writeable = False
+            self._static = rgb_to_yuv(np.asarray(image.resize(box)))
+            self._static.buf.flags.writeable = False
 
-    def frame(self, index: int) -> np.ndarray:
+    def frame(self, index: int) -> Frame:
         """The next frame of the segment (frames are asked for in order)."""
         if self._frames is None:
             assert self._static is not None
@@ -99,14 +100,33 @@ class StillPainter:
             self._frames.close()
 
 
+def _even(value: float) -> int:
+    return max(2, round(value / 2) * 2)
+
+
 def _push_in(
     image: Image.Image, box: tuple[int, int], zoom: float, frames: int, skip: int
-) -> Iterator[np.ndarray]:
-    """A Ken Burns zoom from the whole fitted image to its centre `box`, sub-pixel smooth."""
+) -> Iterator[Frame]:
+    """A Ken Burns zoom from the whole fitted image to its centre `box`, sub-pixel smooth.
+
+    The image is split into Y, U and V planes once; each frame resizes the three planes
+    (grey images are a third of the work of an RGB resize, and need no conversion).
+    """
+    y, u, v = rgb_to_planes(np.asarray(image))
+    planes = [
+        Image.fromarray(np.clip(p + 0.5, 0, 255).astype(np.uint8)) for p in (y, half(u), half(v))
+    ]
     last = max(frames - 1, 1)
     for index in range(skip, frames):
         scale = 1 + zoom * index / last
         w, h = image.width / scale, image.height / scale
         x0, y0 = (image.width - w) / 2, (image.height - h) / 2
-        view = image.resize(box, Image.Resampling.BILINEAR, box=(x0, y0, x0 + w, y0 + h))
-        yield np.array(view)
+        frame = Frame.empty(*box)
+        for target, plane, factor in zip(frame.planes, planes, (1, 2, 2), strict=True):
+            view = plane.resize(
+                (box[0] // factor, box[1] // factor),
+                Image.Resampling.BILINEAR,
+                box=(x0 / factor, y0 / factor, (x0 + w) / factor, (y0 + h) / factor),
+            )
+            np.copyto(target, np.asarray(view))
+        yield frame

@@ -1,7 +1,8 @@
 """Transition blends: (outgoing frame, incoming frame, progress 0..1) -> frame.
 
-Full-frame math happens only here, only during transitions. A new transition is one
-function and a registry entry.
+Full-frame math happens only here, only during transitions. Frames are yuv420p; a
+crossfade is the same weighted sum on all three planes, so it runs on the flat buffer.
+A new transition is one function and a registry entry.
 """
 
 from __future__ import annotations
@@ -11,49 +12,56 @@ from functools import lru_cache
 
 import numpy as np
 
-Blend = Callable[[np.ndarray, np.ndarray, float], np.ndarray]
+from montage.render.yuv import Frame, solid_frame
+
+Blend = Callable[[Frame, Frame, float], Frame]
 
 
 @lru_cache(maxsize=4)
-def _scratch(shape: tuple[int, ...], slot: int) -> np.ndarray:
-    """Reusable uint16 work buffers: allocating 12 MB per frame costs more than the math."""
-    return np.empty(shape, np.uint16)
+def _scratch(size: int, slot: int) -> np.ndarray:
+    """Reusable uint16 work buffers: allocating them per frame costs more than the math."""
+    return np.empty(size, np.uint16)
 
 
-def _weighted(a: np.ndarray, wa: int, b: np.ndarray | None, wb: int) -> np.ndarray:
-    """(a*wa + b*wb) >> 8 in place in scratch buffers, as a new uint8 frame."""
-    acc = _scratch(a.shape, 0)
-    np.multiply(a, wa, out=acc, dtype=np.uint16)
-    if b is not None and wb:
-        other = _scratch(a.shape, 1)
-        np.multiply(b, wb, out=other, dtype=np.uint16)
-        np.add(acc, other, out=acc)
+def _weighted(a: Frame, b: Frame, wb: int) -> Frame:
+    """(a * (256 - wb) + b * wb) >> 8 over the whole buffer, as a new frame."""
+    acc, other = _scratch(a.buf.size, 0), _scratch(a.buf.size, 1)
+    np.multiply(a.buf, 256 - wb, out=acc, dtype=np.uint16)
+    np.multiply(b.buf, wb, out=other, dtype=np.uint16)
+    np.add(acc, other, out=acc)
     np.right_shift(acc, 8, out=acc)
-    out = np.empty(a.shape, np.uint8)
-    np.copyto(out, acc, casting="unsafe")
+    out = Frame.empty(a.width, a.height)
+    np.copyto(out.buf, acc, casting="unsafe")
     return out
 
 
-def crossfade(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
+def crossfade(a: Frame, b: Frame, t: float) -> Frame:
     """Dissolve from a to b."""
-    w = round(t * 256)
-    return _weighted(a, 256 - w, b, w)
+    return _weighted(a, b, round(t * 256))
 
 
-def fade_black(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
+@lru_cache(maxsize=2)
+def _black(width: int, height: int) -> Frame:
+    return solid_frame(width, height, "#000000")
+
+
+def fade_black(a: Frame, b: Frame, t: float) -> Frame:
     """a fades to black over the first half, b fades up from black over the second."""
-    source, level = (a, 1 - 2 * t) if t < 0.5 else (b, 2 * t - 1)
-    return _weighted(source, round(max(level, 0.0) * 256), None, 0)
+    black = _black(a.width, a.height)
+    if t < 0.5:
+        return _weighted(a, black, round(2 * t * 256))
+    return _weighted(black, b, round((2 * t - 1) * 256))
 
 
-def slide(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
+def slide(a: Frame, b: Frame, t: float) -> Frame:
     """b pushes a out to the left, easing in and out."""
     eased = t * t * (3 - 2 * t)
-    width = a.shape[1]
-    shift = round(eased * width)
-    out = np.empty_like(a)
-    out[:, : width - shift] = a[:, shift:]
-    out[:, width - shift :] = b[:, :shift]
+    shift = round(eased * a.width) // 2 * 2
+    out = Frame.empty(a.width, a.height)
+    for target, left, right, scale in zip(out.planes, a.planes, b.planes, (1, 2, 2), strict=True):
+        width, step = target.shape[1], shift // scale
+        target[:, : width - step] = left[:, step:]
+        target[:, width - step :] = right[:, :step]
     return out
 
 

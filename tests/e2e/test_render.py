@@ -165,3 +165,14 @@ def test_json_result(clips: Path) -> None:
     assert code == 0, text
     result = json.loads(text)
     assert result["frames"] == 15 and result["output"].endswith("json.mp4")
+
+
+def test_colours_survive_the_trip(rendered: tuple[Path, dict]) -> None:
+    """Sources are BT.601, the output BT.709: every path must convert, not just relabel."""
+    path, plan = rendered
+    compare = next(s for s in plan["segments"] if s["kind"] == "compare")
+    first = next(s for s in plan["segments"] if s["kind"] == "clip")
+    for segment, rows in ((first, slice(200, 260)), (compare, slice(150, 200))):
+        frame = frame_at(path, (segment["start"] + segment["frames"] * 0.6) / 15).astype(int)
+        mean = frame[rows, 100:170].reshape(-1, 3).mean(axis=0)
+        assert np.abs(mean - COLOURS["red"]).max() < 12, (segment["kind"], mean)
