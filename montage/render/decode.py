@@ -87,20 +87,19 @@ def _fill(stream: IO[bytes], buffer: bytearray) -> bool:
     return True
 
 
+def _command(path: Path, start: float, *outputs: str) -> list[str]:
+    """ffmpeg reading `path` from `start` seconds (a checked, protocol-limited input)."""
+    seek = ["-ss", f"{start:.6f}"] if start > 0 else []
+    head = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error"]
+    return [*head, *seek, *input_args(path), "-map", "0:v:0", *outputs]
+
+
 def _spawn(
     path: Path, start: float, chain: str, frames: int, errors: IO[bytes]
 ) -> subprocess.Popen[bytes]:
-    seek = ["-ss", f"{start:.6f}"] if start > 0 else []
-    cmd = [
-        ffmpeg_exe(),
-        "-hide_banner",
-        "-nostdin",
-        "-loglevel",
-        "error",
-        *seek,
-        *input_args(path),
-        "-map",
-        "0:v:0",
+    cmd = _command(
+        path,
+        start,
         "-an",
         "-sn",
         "-dn",
@@ -113,7 +112,7 @@ def _spawn(
         "-pix_fmt",
         "yuv420p",
         "pipe:1",
-    ]
+    )
     return subprocess.Popen(
         cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors, bufsize=0
     )
@@ -129,27 +128,9 @@ def _end(proc: subprocess.Popen[bytes]) -> None:
 
 def grab_frame(path: Path, at: float, chain: str) -> np.ndarray:
     """One RGB frame of a video at `at` seconds, at its displayed size."""
-    seek = ["-ss", f"{at:.6f}"] if at > 0 else []
-    cmd = [
-        ffmpeg_exe(),
-        "-hide_banner",
-        "-nostdin",
-        "-loglevel",
-        "error",
-        *seek,
-        *input_args(path),
-        "-map",
-        "0:v:0",
-        "-frames:v",
-        "1",
-        "-vf",
-        chain,
-        "-f",
-        "image2pipe",
-        "-vcodec",
-        "png",
-        "pipe:1",
-    ]
+    cmd = _command(
+        path, at, "-frames:v", "1", "-vf", chain, "-f", "image2pipe", "-vcodec", "png", "pipe:1"
+    )
     try:
         done = subprocess.run(cmd, capture_output=True, timeout=60, check=False)
     except subprocess.TimeoutExpired:
