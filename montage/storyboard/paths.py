@@ -2,7 +2,8 @@
 
 Storyboards are untrusted: a path must stay inside the storyboard's folder (or a root
 the user allowed), resolve to a regular file after following symlinks, and never be a
-URL or an ffmpeg protocol.
+URL or an ffmpeg protocol. The output may not overwrite an input, and no input may be a
+montage's half-written output (the next render of that output deletes it).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from montage.storyboard.fields import looks_like_protocol
-from montage.storyboard.yamlio import PathKey
+from montage.storyboard.yamlio import PathKey, format_path
 
 
 @dataclass(frozen=True)
@@ -40,20 +41,48 @@ class PathPolicy:
 
 
 OUTPUT_SUFFIXES = (".mp4", ".m4v", ".mov")
+PARTIAL_TAG = ".montage-partial"  # as montage.render.output.PARTIAL_TAG (no import: layers)
 
 
 def media_path_findings(data: Any, policy: PathPolicy) -> list[tuple[PathKey, str, str]]:
     """Problems with every clip, music and output path in raw storyboard data."""
     findings = []
-    for path_key, written in _media_paths(data):
+    inputs = list(_media_paths(data))
+    for path_key, written in inputs:
         problem = check_media_path(written, policy)
         if problem is not None:
             findings.append((path_key, *problem))
     output = data.get("output") if isinstance(data, dict) else None
     written = output.get("path") if isinstance(output, dict) else None
-    if isinstance(written, str) and (problem := check_output_path(written, policy)):
-        findings.append((("output", "path"), *problem))
+    if isinstance(written, str):
+        problem = check_output_path(written, policy) or _overwrites(written, inputs, policy)
+        if problem is not None:
+            findings.append((("output", "path"), *problem))
     return findings
+
+
+def _overwrites(
+    written: str, inputs: list[tuple[PathKey, str]], policy: PathPolicy
+) -> tuple[str, str] | None:
+    """(message, hint) if the output `written` is the same file as one of the inputs."""
+    target = _real(written, policy)
+    for path_key, source in inputs:
+        if target is not None and target == _real(source, policy):
+            return (
+                f"{written!r} would overwrite {format_path(path_key)} ({source!r}), an input",
+                "write the video to a new file, e.g. out/montage.mp4",
+            )
+    return None
+
+
+def _real(written: str, policy: PathPolicy) -> Path | None:
+    """The resolved path of a local path as written; None when it cannot be one."""
+    if not written.strip() or looks_like_protocol(written) or "\x00" in written:
+        return None
+    try:
+        return policy.resolve(written).resolve()
+    except (OSError, RuntimeError):
+        return None
 
 
 def check_output_path(written: str, policy: PathPolicy) -> tuple[str, str] | None:
@@ -122,6 +151,11 @@ def check_media_path(written: str, policy: PathPolicy) -> tuple[str, str] | None
         return f"{written!r} not found (looked in {candidate.parent})", _suggest(candidate)
     if not stat.S_ISREG(mode):
         return f"{written!r} is not a regular file", "point at a video or photo file"
+    if f"{PARTIAL_TAG}." in real.name:
+        return (
+            f"{written!r} is a montage's half-written output, not a clip",
+            "the next render of that video deletes it; rename it if it really is a clip",
+        )
     return None
 
 
