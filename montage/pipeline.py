@@ -7,12 +7,14 @@ The CLI, previews and batch jobs all go through here, so they plan and render al
 
 from __future__ import annotations
 
+import dataclasses
+import os
 from pathlib import Path
 
-from montage.errors import MontageError, SecurityError
+from montage.errors import MontageError, RenderError, SecurityError
 from montage.media.info import MediaInfo
 from montage.media.integrity import ensure_complete
-from montage.media.probe import probe
+from montage.media.probe import check_music, probe
 from montage.options import LoadOptions
 from montage.planner import plan
 from montage.render import RenderResult, render_timeline
@@ -49,29 +51,75 @@ def plan_loaded(loaded: LoadedStoryboard, options: LoadOptions = DEFAULT_OPTIONS
         options.limits.check_source(info)
         return ensure_complete(info, allow_truncated=options.allow_truncated)
 
+    errors: list[MontageError] = []
     try:
         timeline = plan(loaded.storyboard, checked_probe, measure_text, loaded.media_path)
         problems = options.limits.check_timeline(timeline, len(loaded.storyboard.clips))
         if problems:
-            raise SecurityError(problems)
+            errors.append(SecurityError(problems))
     except MontageError as error:
-        raise loaded.locate(error) from None
+        errors.append(error)
+    errors += _music_errors(loaded)
+    if errors:  # all at once, as the first kind (which chooses the exit code)
+        problems = [p for error in errors for p in error.problems]
+        raise loaded.locate(type(errors[0])(problems)) from None
     return timeline
 
 
-def check_output(loaded: LoadedStoryboard, output: Path) -> None:
-    """Refuse an output path that would overwrite the storyboard or one of its inputs."""
+def _music_errors(loaded: LoadedStoryboard) -> list[MontageError]:
+    """The music must be audio that decodes all through: the mix loops it under the video."""
+    music = loaded.storyboard.audio.music
+    if music is None:
+        return []
+    try:
+        check_music(loaded.media_path(music.path))
+    except MontageError as error:
+        return [
+            type(error)([dataclasses.replace(p, path="audio.music.path") for p in error.problems])
+        ]
+    return []
+
+
+def check_output(loaded: LoadedStoryboard, output: Path, *, flag: str = "") -> None:
+    """Refuse an output path that would overwrite the storyboard or one of its inputs, or
+    that cannot be written (a folder, a place below a file, a read-only folder).
+
+    `flag` names the command-line option the path came from ("-o"); without it the
+    problem is located at the storyboard's `output.path`.
+    """
     target = output.resolve()
     board = loaded.storyboard
     inputs = [loaded.source] + [loaded.media_path(c.path).resolve() for c in board.clips]
     if board.audio.music:
         inputs.append(loaded.media_path(board.audio.music.path).resolve())
+    field = "" if flag else "output.path"
+    named = f"{flag} {output}" if flag else str(output)
     if target in inputs or target.suffix.lower() in (".yaml", ".yml"):
         raise SecurityError.single(
             f"refusing to write over {target.name}: it is an input",
-            path="output.path",
+            path=field,
             hint="choose another output path",
         )
+    problem = _unwritable(target)
+    if problem:
+        raise RenderError.single(f"cannot write {named}: {problem}", path=field, hint=_WRITABLE)
+
+
+_WRITABLE = "choose a file path in a folder you can write to, e.g. out/montage.mp4"
+
+
+def _unwritable(target: Path) -> str:
+    """Why no file can be written at `target`; "" when it can (checked before encoding)."""
+    if target.is_dir():
+        return "it is a folder"
+    folder = target.parent
+    while not folder.exists():  # render_timeline creates the missing folders
+        folder = folder.parent
+    if not folder.is_dir():
+        return f"{folder.name} is a file, not a folder"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"the folder {folder} is not writable"
+    return ""
 
 
 def render_file(

@@ -3,8 +3,11 @@
 Every ffmpeg call montage makes goes through `run_ffmpeg`: a list of arguments (never a
 shell), no stdin, a timeout, and a child that is killed and reaped however the call ends.
 Inputs are built by `input_args`, which accepts only absolute paths to existing regular
-files and restricts ffmpeg to the `file` and `pipe` protocols. `parse_input_header` reads
-the header that `ffmpeg -i FILE` prints, since the bundled ffmpeg comes without ffprobe.
+files and restricts ffmpeg to the `file` and `pipe` protocols; `media_input_args` also
+restricts it to the demuxers of media files (`DEMUXERS`), since a playlist or script
+(HLS, ffconcat) makes ffmpeg open further files, outside the storyboard's folder too.
+`parse_input_header` reads the header that `ffmpeg -i FILE` prints, since the bundled
+ffmpeg comes without ffprobe.
 """
 
 from __future__ import annotations
@@ -21,6 +24,17 @@ from montage.errors import SecurityError
 
 _BASE_ARGS = ("-hide_banner", "-nostdin")
 
+# Containers of videos, photos and music. Anything else, notably `hls`, `dash` and
+# `concat` (which open the files and URLs named inside them), is refused by ffmpeg with
+# NOT_ON_WHITELIST. A name covers every alias of its demuxer: "mov" is also mp4, m4a
+# and 3gp, "matroska" is also webm.
+DEMUXERS = (
+    *("mov", "matroska", "avi", "mpegts", "mpeg", "asf", "flv", "ogg", "ivf", "dv", "gif"),
+    *("image2", "jpeg_pipe", "png_pipe", "webp_pipe", "bmp_pipe", "tiff_pipe", "gif_pipe"),
+    *("mp3", "aac", "wav", "w64", "flac", "aiff", "caf", "amr", "ac3", "eac3"),
+)
+NOT_ON_WHITELIST = "Format not on whitelist"
+
 
 @functools.cache
 def ffmpeg_exe() -> str:
@@ -28,13 +42,16 @@ def ffmpeg_exe() -> str:
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
-def run_ffmpeg(args: list[str], *, timeout: float) -> subprocess.CompletedProcess[str]:
+def run_ffmpeg(
+    args: list[str], *, timeout: float, pass_fds: tuple[int, ...] = ()
+) -> subprocess.CompletedProcess[str]:
     """Run ffmpeg with `args` and return its completed process (stdout/stderr as text).
 
-    `-hide_banner -nostdin` are always added and stdin is closed. The exit status is not
-    checked: callers read `returncode` and `stderr` themselves. On timeout the child is
-    killed and `subprocess.TimeoutExpired` is raised; on KeyboardInterrupt (or any other
-    exception) the child is killed and reaped before the exception propagates.
+    `-hide_banner -nostdin` are always added and stdin is closed; of this process's open
+    files only `pass_fds` are inherited. The exit status is not checked: callers read
+    `returncode` and `stderr` themselves. On timeout the child is killed and
+    `subprocess.TimeoutExpired` is raised; on KeyboardInterrupt (or any other exception)
+    the child is killed and reaped before the exception propagates.
     """
     cmd = [ffmpeg_exe(), *_BASE_ARGS, *args]
     with subprocess.Popen(
@@ -42,6 +59,7 @@ def run_ffmpeg(args: list[str], *, timeout: float) -> subprocess.CompletedProces
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        pass_fds=pass_fds,
     ) as proc:
         try:
             out, err = proc.communicate(timeout=timeout)
@@ -81,6 +99,15 @@ def input_args(path: Path) -> list[str]:
             hint="check that the path points to a file, not a folder, device or pipe",
         )
     return ["-protocol_whitelist", "file,pipe", "-i", str(p)]
+
+
+def media_input_args(path: Path) -> list[str]:
+    """`input_args(path)`, also limited to the demuxers of video, photo and audio files.
+
+    A file that is really a playlist or a script (HLS `.m3u8`, `ffconcat`) is then refused
+    with NOT_ON_WHITELIST in ffmpeg's output instead of opening what it names.
+    """
+    return ["-format_whitelist", ",".join(DEMUXERS), *input_args(path)]
 
 
 # --- the header `ffmpeg -i FILE` prints (there is no ffprobe) ------------------------

@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 from montage.errors import MediaError
-from montage.media.ffmpeg import input_args, run_ffmpeg
+from montage.media.ffmpeg import media_input_args, run_ffmpeg
 from montage.media.info import MediaInfo
 
 _OUT_TIME = re.compile(r"^out_time_us=(\d+)", re.MULTILINE)
@@ -23,7 +23,10 @@ SLACK_SECONDS = 0.25  # containers round durations; a quarter second is not a tr
 
 
 def readable_seconds(path: Path) -> float | None:
-    """How far into `path` the video packets go, or None if none can be read."""
+    """How far into `path` the video packets go, or None if none can be read.
+
+    Only media demuxers are allowed (`media_input_args`): a playlist is not followed.
+    """
     stat = path.stat()
     return _readable_cached(path.resolve(), stat.st_size, stat.st_mtime_ns)
 
@@ -35,7 +38,7 @@ def _readable_cached(path: Path, size: int, mtime_ns: int) -> float | None:
         "error",
         "-progress",
         "pipe:1",
-        *input_args(path),
+        *media_input_args(path),
         "-map",
         "0:v:0",
         "-c",
@@ -57,17 +60,25 @@ def _readable_cached(path: Path, size: int, mtime_ns: int) -> float | None:
 
 def ensure_complete(info: MediaInfo, *, allow_truncated: bool = False) -> MediaInfo:
     """`info` unchanged for a complete video; for a truncated one an error, or with
-    `allow_truncated` the same info shortened to the part that can be read."""
+    `allow_truncated` the same info shortened to the part that can be read.
+
+    A video of which not even one whole frame can be read is an error either way.
+    """
     if info.is_still or info.duration is None:
         return info
-    end = readable_seconds(info.path)
+    end = readable_seconds(info.path) or 0.0
     frame = 1 / info.fps if info.fps else 0.04
-    if end is None or end + frame + SLACK_SECONDS >= info.duration:
+    if end + frame + SLACK_SECONDS >= info.duration:
         return info
+    where = f"'{info.path.name}' is truncated at {end:.1f} s of {info.duration:.1f} s"
+    if end <= frame:
+        raise MediaError.single(
+            f"{where}: no complete frame can be read", hint="copy the file again from its source"
+        )
     if allow_truncated:
         return dataclasses.replace(info, duration=end)
     raise MediaError.single(
-        f"'{info.path.name}' is truncated at {end:.1f} s of {info.duration:.1f} s",
+        where,
         hint="copy the file again from its source, or pass --allow-truncated to use "
         f"the first {end:.1f} s",
     )

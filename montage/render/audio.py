@@ -8,10 +8,10 @@ as the video. Music loops under everything and ducks smoothly under clip sound.
 from __future__ import annotations
 
 import subprocess
-from pathlib import Path
 
 from montage.errors import RenderError
-from montage.media.ffmpeg import input_args, run_ffmpeg
+from montage.media.ffmpeg import media_input_args, run_ffmpeg
+from montage.render.scratch import Scratch
 from montage.timeline import AudioCue, Timeline
 
 DUCK_RAMP = 0.25  # seconds over which the music dips and recovers
@@ -19,8 +19,8 @@ MIX_TIMEOUT = 900.0
 FORMAT = "aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo"
 
 
-def mix_audio(timeline: Timeline, target: Path) -> list[str]:
-    """Write the montage's sound track to `target` (.m4a); return warnings.
+def mix_audio(timeline: Timeline, target: Scratch) -> list[str]:
+    """Write the montage's sound track (AAC in mp4) to `target`; return warnings.
 
     If the mix fails, each clip's sound is tried alone; clips whose audio cannot be
     decoded play silent (with a warning) rather than failing the whole render.
@@ -48,7 +48,7 @@ def _decodes(cue: AudioCue, fps: int) -> bool:
         "-xerror",
         "-ss",
         f"{cue.source_in:.6f}",
-        *input_args(cue.path),
+        *media_input_args(cue.path),
         "-map",
         "0:a:0",
         "-t",
@@ -63,14 +63,14 @@ def _decodes(cue: AudioCue, fps: int) -> bool:
         return False
 
 
-def _mix(cues: tuple[AudioCue, ...], timeline: Timeline, target: Path) -> None:
+def _mix(cues: tuple[AudioCue, ...], timeline: Timeline, target: Scratch) -> None:
     fps, rate = timeline.canvas.fps, timeline.encoding.audio_rate
     total_samples = timeline.total_frames * rate // fps
     inputs: list[str] = []
     chains: list[str] = []
     for number, cue in enumerate(cues):
         loop = ["-stream_loop", "-1"] if cue.kind == "music" else []
-        inputs += [*loop, *input_args(cue.path)]
+        inputs += [*loop, *media_input_args(cue.path)]
         chains.append(f"[{number}:a:0]{_cue_chain(cue, fps, rate)}[c{number}]")
     if chains:
         labels = "".join(f"[c{n}]" for n in range(len(chains)))
@@ -95,11 +95,15 @@ def _mix(cues: tuple[AudioCue, ...], timeline: Timeline, target: Path) -> None:
         str(rate),
         "-map_metadata",
         "-1",
+        "-f",
+        "mp4",
         "-y",
-        str(target),
+        str(target.path),
     ]
     try:
-        done = run_ffmpeg(["-loglevel", "error", *args], timeout=MIX_TIMEOUT)
+        done = run_ffmpeg(
+            ["-loglevel", "error", *args], timeout=MIX_TIMEOUT, pass_fds=target.pass_fds
+        )
     except subprocess.TimeoutExpired:
         raise RenderError.single("mixing the audio timed out") from None
     if done.returncode != 0:
@@ -107,7 +111,6 @@ def _mix(cues: tuple[AudioCue, ...], timeline: Timeline, target: Path) -> None:
             "mixing the audio failed",
             hint=done.stderr.strip().splitlines()[-1][:300] if done.stderr.strip() else "",
         )
-    return target
 
 
 def _cue_chain(cue: AudioCue, fps: int, rate: int) -> str:
