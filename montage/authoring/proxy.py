@@ -56,6 +56,6 @@ def render_proxy(
         options, overrides=options.overrides + proxy_overrides(loaded.storyboard.output)
     )
     target = output or proxy_path(loaded)
-    check_output(loaded, target)
+    check_output(loaded, target, flag="-o" if output else "")
     timeline = plan_loaded(load(path, faster), faster)
     return render_timeline(timeline, target, progress=progress)

@@ -52,7 +52,7 @@ def render(
         loaded = load(storyboard, options)
         timeline = plan_loaded(loaded, options)
         target = output or loaded.output_path()
-        check_output(loaded, target)
+        check_output(loaded, target, flag="-o" if output else "")
     except MontageError as error:
         fail(error)
     if dry_run:
