@@ -113,7 +113,9 @@ class ProcessBackend(Backend):
     def recover(self) -> None:
         """New pool after a crash; the old workers' process groups are killed first."""
         self._kill_groups()
+        old_queue = self._queue
         super().recover()
+        old_queue.close()
 
     def stop(self) -> None:
         """Set the event every worker checks between frames."""
@@ -130,6 +132,7 @@ class ProcessBackend(Backend):
             super().close()
         finally:
             self._kill_groups()
+            self._queue.close()  # its pipe would stay open until garbage collection
 
     def _kill_groups(self) -> None:
         for pid in self._pids:

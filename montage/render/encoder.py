@@ -9,12 +9,14 @@ and changes what goes into the pipe: raw BT.709 yuv420p, exactly what x264 encod
 from __future__ import annotations
 
 import contextlib
+import signal
 import subprocess
 from pathlib import Path
 
 from moviepy.video.io.ffmpeg_writer import FFMPEG_VideoWriter
 
 from montage.media.ffmpeg import ffmpeg_exe
+from montage.render.scratch import Scratch
 from montage.render.yuv import Frame
 from montage.timeline import Encoding
 
@@ -38,7 +40,7 @@ class YuvWriter(FFMPEG_VideoWriter):  # type: ignore[misc]
         target: Path,
         size: tuple[int, int],
         fps: int,
-        audio: Path,
+        audio: Scratch,
         encoding: Encoding,
         threads: int | None = None,
     ) -> None:
@@ -71,7 +73,7 @@ class YuvWriter(FFMPEG_VideoWriter):  # type: ignore[misc]
             "-protocol_whitelist",
             "file",
             "-i",
-            str(audio),
+            str(audio.path),
             "-map",
             "0:v:0",
             "-map",
@@ -97,28 +99,60 @@ class YuvWriter(FFMPEG_VideoWriter):  # type: ignore[misc]
             str(target),
         ]
         self.proc = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            pass_fds=audio.pass_fds,
         )
+        self._returncode: int | None = None
 
     def write(self, frame: Frame) -> None:
-        """Send one frame (moviepy's write_frame, which reports ffmpeg's error on failure)."""
-        self.write_frame(frame.buf)
+        """Send one frame; OSError carrying ffmpeg's own message if the encoder has failed.
+
+        moviepy's `write_frame` is not used: its message buries ffmpeg's reason under
+        advice about codecs, and it closes the pipes that `close` still needs.
+        """
+        try:
+            self.proc.stdin.write(frame.buf)  # type: ignore[union-attr]
+        except OSError as exc:
+            raise OSError(self._finish() or _exit_reason(self._returncode) or str(exc)) from None
 
     def close(self) -> None:
         """Finish the file; unlike moviepy's close, a failed encode raises OSError."""
-        proc = self.proc
-        if proc is None:
+        if self.proc is None:
             return
-        self.proc = None
-        with contextlib.suppress(OSError):  # ffmpeg already exited; its status says why
-            proc.stdin.close()  # type: ignore[union-attr]
-        errors = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-        if proc.wait() != 0:
-            raise OSError(errors.strip() or f"ffmpeg exited with status {proc.returncode}")
+        errors = self._finish()
+        if self._returncode != 0:
+            raise OSError(errors or _exit_reason(self._returncode))
 
     def abort(self) -> None:
         """Stop the encoder at once (the partial file is then deleted by the caller)."""
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
-        with contextlib.suppress(OSError):
-            self.close()
+        self._finish()
+
+    def _finish(self) -> str:
+        """Close stdin, wait for ffmpeg and return what it printed (stripped)."""
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return ""
+        with contextlib.suppress(OSError):  # ffmpeg already exited; its status says why
+            proc.stdin.close()  # type: ignore[union-attr]
+        errors = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+        if proc.stderr:
+            proc.stderr.close()
+        self._returncode = proc.wait()
+        return errors.strip()
+
+
+def _exit_reason(returncode: int | None) -> str:
+    """How ffmpeg ended, for when it printed nothing (a signal kills it silently)."""
+    if returncode is None or returncode >= 0:
+        return f"ffmpeg exited with status {returncode}"
+    try:
+        name = signal.Signals(-returncode).name
+    except ValueError:
+        name = f"signal {-returncode}"
+    described = signal.strsignal(-returncode) or ""
+    return f"ffmpeg was stopped by {name} ({described.lower()})".replace(" ()", "")

@@ -3,13 +3,12 @@
 The video goes to `<name>.montage-partial.mp4` beside the output and is moved into
 place with `os.replace` only when complete: a crash, Ctrl-C or bad input never leaves a
 half-written file at the output path, and a previous good output survives a failure.
+The sound track is mixed first into a nameless scratch file (see scratch.py), so a
+killed render leaves nothing but that one partial file, which the next render removes.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,11 +18,11 @@ from montage.errors import RenderError
 from montage.render.audio import mix_audio
 from montage.render.compositor import Compositor
 from montage.render.encoder import YuvWriter
+from montage.render.scratch import Scratch, scratch_file
 from montage.timeline import Timeline
 
 Progress = Callable[[int, int], None]
 PARTIAL_TAG = ".montage-partial"
-WORKDIR_PREFIX = "montage-"  # then the pid, so a later run can tell a dead render's folder
 
 
 @dataclass(frozen=True)
@@ -63,10 +62,8 @@ def render_timeline(
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = partial_path(output)
     partial.unlink(missing_ok=True)  # left by a killed render
-    remove_stale_workdirs()
     try:
-        with tempfile.TemporaryDirectory(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-") as workdir:
-            sound = Path(workdir) / "mix.m4a"
+        with scratch_file(".m4a") as sound:
             warnings = mix_audio(timeline, sound)
             _encode(timeline, partial, sound, progress, threads)
         partial.replace(output)
@@ -87,26 +84,8 @@ def render_timeline(
     )
 
 
-def remove_stale_workdirs() -> None:
-    """Delete work folders of renders that were killed (their process no longer exists)."""
-    for folder in Path(tempfile.gettempdir()).glob(f"{WORKDIR_PREFIX}*-*"):
-        pid = folder.name[len(WORKDIR_PREFIX) :].split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's live process
-    return True
-
-
 def _encode(
-    timeline: Timeline, target: Path, sound: Path, progress: Progress | None, threads: int | None
+    timeline: Timeline, target: Path, sound: Scratch, progress: Progress | None, threads: int | None
 ) -> None:
     canvas, total = timeline.canvas, timeline.total_frames
     writer = YuvWriter(
@@ -122,7 +101,7 @@ def _encode(
     except OSError as exc:
         writer.abort()
         raise RenderError.single(
-            f"could not write {target.name}: {_reason(exc)}",
+            f"could not write {target.name.replace(PARTIAL_TAG, '')}: {_reason(exc)}",
             hint="check free disk space and write permission",
         ) from None
     except BaseException:
