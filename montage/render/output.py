@@ -9,6 +9,7 @@ killed render leaves nothing but that one partial file, which the next render re
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -110,5 +111,7 @@ def _encode(
 
 
 def _reason(exc: OSError) -> str:
+    """The last line ffmpeg printed, without its "[out#0/mp4 @ 0x...]" prefixes."""
     text = str(exc).strip().splitlines()
-    return next((line for line in reversed(text) if line.strip()), type(exc).__name__)[:300]
+    line = next((line for line in reversed(text) if line.strip()), type(exc).__name__)
+    return re.sub(r"^(\[[^\]]*\]\s*)+", "", line.strip())[:300]
