@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from montage.errors import MontageError, PlanError, Problem
+from montage.media.info import DateFinding
 from montage.planner import Probe
-from montage.planner.dates import local_naive
 from montage.storyboard.load import LoadedStoryboard
+from montage.zones import wall_clock, zone_for
 
 
 @dataclass(frozen=True)
@@ -38,11 +39,11 @@ def clip_dates(loaded: LoadedStoryboard, probe: Probe) -> list[ClipDate]:
 
     Raises PlanError, one problem per clip, when a needed date cannot be read.
     """
-    found: list[ClipDate] = []
+    board = loaded.storyboard
+    found: dict[int, DateFinding] = {}
     problems: list[Problem] = []
-    for index, clip in enumerate(loaded.storyboard.clips):
+    for index, clip in enumerate(board.clips):
         if clip.date is not None:
-            found.append(ClipDate(index, clip.path, clip.date, "storyboard"))
             continue
         try:
             info = probe(loaded.media_path(clip.path))
@@ -65,8 +66,18 @@ def clip_dates(loaded: LoadedStoryboard, probe: Probe) -> list[ClipDate]:
                 )
             )
             continue
-        when = local_naive(info.date)  # exactly what the planner does
-        found.append(ClipDate(index, clip.path, when, info.date.source, info.date.guess))
+        found[index] = info.date
     if problems:
         raise loaded.locate(PlanError(problems))
-    return found
+    zone = zone_for(board.time_zone, found.values())  # exactly what the planner does
+    return [
+        ClipDate(index, clip.path, clip.date, "storyboard")
+        if clip.date is not None
+        else _found(index, clip.path, found[index], zone)
+        for index, clip in enumerate(board.clips)
+    ]
+
+
+def _found(index: int, path: str, finding: DateFinding, zone: tzinfo | None) -> ClipDate:
+    """A date found in the file, in wall-clock time as the planner uses it."""
+    return ClipDate(index, path, wall_clock(finding, zone), finding.source, finding.guess)

@@ -1,27 +1,25 @@
 """Find the videos and photos in a folder and date each one, with where the date came from.
 
 Dates come from `probe(path).date` (see `montage.media.dates` for the order of sources).
-Sources that know the instant (UTC tags, `PXL_` names, QuickTime or EXIF with an offset)
-are turned into local wall-clock time in one zone: the one the user names, else the
-offset most clips of the folder carry, else this computer's zone. Naive sources (EXIF
-without offset, phone file names) already are local wall-clock time and stay as they are.
+Dates become wall-clock time as the planner sees them (`montage.zones.wall_clock`):
+QuickTime and EXIF dates stay as the camera's clock showed them, and UTC instants
+(`creation_time`, `PXL_` names) are shown in one zone: the one the user names, else
+the offset most clips of the folder carry, else this computer's zone.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from montage.errors import MediaError, MontageError
-from montage.media.dates import parse_offset
 from montage.media.info import DateFinding, MediaInfo
 from montage.media.probe import probe
+from montage.zones import describe_zone, learn_zone, wall_clock
 
 VIDEO_SUFFIXES = frozenset(
     {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".3gp", ".mts", ".m2ts", ".mpg", ".mpeg"}
@@ -29,8 +27,6 @@ VIDEO_SUFFIXES = frozenset(
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".bmp"})
 # Files montage itself writes next to a storyboard: never clips.
 GENERATED = re.compile(r"\.montage-partial\.|\.contact\.png$|\.proxy\.mp4$", re.IGNORECASE)
-# Sources whose offset is the camera's own local offset (UTC sources say nothing of it).
-_LOCAL_OFFSET_SOURCES = frozenset({"quicktime", "exif"})
 _PROBE_WORKERS = 4
 
 SOURCE_LABELS = {
@@ -66,19 +62,6 @@ class Scan:
     skipped: tuple[tuple[Path, str], ...]
     zone: tzinfo | None
     zone_name: str
-
-
-def parse_zone(text: str) -> tzinfo:
-    """`+01:00`, `-0530`, `UTC` or an IANA name such as `Europe/Berlin`; ValueError if not."""
-    fixed = parse_offset(text)
-    if fixed is not None:
-        return fixed
-    try:
-        return ZoneInfo(text.strip())
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"{text!r} is not a time zone; write an offset like +01:00 or a name like Europe/Berlin"
-        ) from None
 
 
 def find_media(
@@ -150,47 +133,9 @@ def _try_probe(path: Path) -> MediaInfo | str:
         return "; ".join(p.message.replace(f"'{path}' ", "") for p in error.problems)
 
 
-def learn_zone(findings: Iterable[DateFinding]) -> tuple[tzinfo | None, str]:
-    """The offset most clips carry (QuickTime or EXIF), else None (this computer's zone)."""
-    offsets = Counter(
-        f.value.utcoffset()
-        for f in findings
-        if f.source in _LOCAL_OFFSET_SOURCES and f.value.tzinfo is not None
-    )
-    offsets.pop(None, None)
-    if not offsets:
-        return None, "this computer's time zone"
-    offset = offsets.most_common(1)[0][0]
-    assert offset is not None
-    return timezone(offset), f"UTC{format_offset(offset)}, as the clips' own metadata says"
-
-
-def describe_zone(zone: tzinfo) -> str:
-    """A zone as the user would write it."""
-    if isinstance(zone, ZoneInfo):
-        return zone.key
-    offset = zone.utcoffset(None)
-    return f"UTC{format_offset(offset)}" if offset is not None else str(zone)
-
-
-def format_offset(offset: timedelta) -> str:
-    """+01:00 style."""
-    minutes = round(offset.total_seconds() / 60)
-    sign = "-" if minutes < 0 else "+"
-    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
-
-
-def local_time(finding: DateFinding, zone: tzinfo | None) -> datetime:
-    """A found date as naive wall-clock time in `zone` (None: this computer's zone)."""
-    value = finding.value
-    if value.tzinfo is None:
-        return value  # already local wall-clock time, from the camera or the name
-    return value.astimezone(zone).replace(tzinfo=None)
-
-
 def _dated(path: Path, info: MediaInfo, zone: tzinfo | None) -> ScannedClip:
     assert info.date is not None
-    return ScannedClip(path, info, info.date, local_time(info.date, zone))
+    return ScannedClip(path, info, info.date, wall_clock(info.date, zone))
 
 
 def source_name(source: str, guess: bool = False) -> str:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from montage.authoring.scan import ScannedClip, describe_zone, format_offset, source_label
+from montage.authoring.scan import ScannedClip, source_label
+from montage.zones import LOCAL_OFFSET_SOURCES, describe_zone, format_offset
 
 COMMENT_COLUMN = 28  # where the date comments start, so they line up
 
@@ -116,10 +117,12 @@ def date_comment(clip: ScannedClip, zone: tzinfo | None) -> str:
     offset = finding.value.utcoffset()
     if offset is None:
         return label  # local wall-clock time as the camera or the name wrote it
-    where = describe_zone(zone) if zone else "this computer's time zone"
+    utc = "UTC" + (format_offset(offset) if offset else "")
+    if finding.source in LOCAL_OFFSET_SOURCES:
+        return f"{label}, {utc} where it was filmed"
+    where = describe_zone(zone)
     if clip.date == finding.value.replace(tzinfo=None):
         return f"{label}, {where}"
-    utc = "UTC" + (format_offset(offset) if offset else "")
     return f"{label} {finding.value:%Y-%m-%d %H:%M} {utc}, shown in {where}"
 
 

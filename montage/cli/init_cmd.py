@@ -11,10 +11,11 @@ import typer
 from rich.markup import escape
 
 from montage.authoring.init import InitResult, init_storyboard, write_storyboard
-from montage.authoring.scan import ScannedClip, parse_zone, source_name
+from montage.authoring.scan import ScannedClip, source_name
 from montage.cli.common import Exit, JsonOption, err, fail, print_error, print_json
 from montage.errors import MontageError
 from montage.pipeline import LoadOptions, load
+from montage.zones import parse_zone
 
 FolderArg = Annotated[
     Path,

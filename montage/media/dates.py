@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 from PIL import ExifTags, Image, UnidentifiedImageError
 
 from montage.media.info import DateFinding
+from montage.zones import parse_offset
 
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".heic", ".heif"})
 
@@ -33,7 +34,6 @@ _ISO = re.compile(
     r"\s*(Z|[+-]\d{2}(?::?\d{2})?)?\s*$",
     re.IGNORECASE,
 )
-_OFFSET = re.compile(r"^\s*([+-])(\d{2}):?(\d{2})?\s*$")
 
 
 def find_date(
@@ -98,22 +98,6 @@ def parse_timestamp(text: str, *, default_utc: bool = False) -> datetime | None:
     if tz is None and (default_utc or (m.group(8) or "").upper() == "Z"):
         tz = timezone.utc
     return value.replace(tzinfo=tz) if tz else value
-
-
-def parse_offset(text: str | None) -> timezone | None:
-    """Parse `+01:00`, `-0530` or `Z` into a fixed-offset timezone; None if invalid."""
-    if not text:
-        return None
-    if text.strip().upper() == "Z":
-        return timezone.utc
-    m = _OFFSET.match(text.strip("\x00"))
-    if m is None:
-        return None
-    sign = -1 if m.group(1) == "-" else 1
-    delta = timedelta(hours=int(m.group(2)), minutes=int(m.group(3) or 0))
-    if delta >= timedelta(hours=24):
-        return None
-    return timezone(sign * delta)
 
 
 def read_exif(path: Path) -> Image.Exif | None:

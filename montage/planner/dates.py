@@ -4,14 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from montage.media.info import DateFinding
-
-
-def local_naive(finding: DateFinding) -> datetime:
-    """A found date as local wall-clock time, so it compares with dates users write."""
-    value = finding.value
-    return value.astimezone().replace(tzinfo=None) if value.tzinfo else value
-
 
 def counter_values(start: datetime, when: datetime) -> dict[str, int]:
     """Values for the counter placeholders: {day}, {days}, {week}, {month}."""

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 from montage.errors import MontageError, PlanError, Problem
-from montage.media.info import MediaInfo
-from montage.planner.dates import local_naive
+from montage.media.info import DateFinding, MediaInfo
 from montage.storyboard.model import Clip, Storyboard
 from montage.timecode import to_frames
+from montage.zones import wall_clock, zone_for
 
 
 @dataclass(frozen=True)
@@ -40,9 +40,10 @@ def resolve_shots(
     shots: list[Shot] = []
     problems: list[Problem] = []
     warnings: list[str] = []
+    zone = zone_for(board.time_zone, found_dates(board, infos))
     for index, (clip, info, path) in enumerate(zip(board.clips, infos, paths, strict=True)):
         try:
-            shot = _shot(index, clip, info, path, board.style.still_duration, fps)
+            shot = _shot(index, clip, info, path, board.style.still_duration, fps, zone)
         except MontageError as error:
             problems.extend(error.problems)
             continue
@@ -59,9 +60,15 @@ def resolve_shots(
 
 
 def _shot(
-    index: int, clip: Clip, info: MediaInfo, path: Path, still_seconds: float, fps: int
+    index: int,
+    clip: Clip,
+    info: MediaInfo,
+    path: Path,
+    still_seconds: float,
+    fps: int,
+    zone: tzinfo | None,
 ) -> Shot:
-    date, source = _date(index, clip, info)
+    date, source = _date(index, clip, info, zone)
     if info.is_still:
         seconds = clip.duration or still_seconds
         return Shot(
@@ -77,11 +84,16 @@ def _shot(
     )
 
 
-def _date(index: int, clip: Clip, info: MediaInfo) -> tuple[datetime, str]:
+def found_dates(board: Storyboard, infos: list[MediaInfo]) -> list[DateFinding]:
+    """Dates found in the files of clips without `date:` (they choose the zone)."""
+    return [i.date for c, i in zip(board.clips, infos, strict=True) if c.date is None and i.date]
+
+
+def _date(index: int, clip: Clip, info: MediaInfo, zone: tzinfo | None) -> tuple[datetime, str]:
     if clip.date is not None:
         return clip.date, "storyboard"
     if info.date is not None:
-        return local_naive(info.date), info.date.source
+        return wall_clock(info.date, zone), info.date.source
     raise PlanError.single(
         "no date given and none found in the file's metadata or name",
         path=f"clips[{index}].date",

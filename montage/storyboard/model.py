@@ -22,6 +22,7 @@ from montage.storyboard.fields import (
     split_hashtags,
 )
 from montage.storyboard.style import Fit, SafeZone, Strict, Style
+from montage.zones import parse_zone
 
 COUNTER_FIELDS = ("day", "week", "days", "month")
 MAX_CLIPS = 500
@@ -194,7 +195,20 @@ class Storyboard(Settings):
         ),
     ] = Field(default_factory=list)
     start_date: When | None = Field(None, description="day 0 of the counter")
+    time_zone: str | None = Field(
+        None,
+        description="zone for dates stored in UTC (creation_time, Pixel file names) of clips "
+        "without `date:`: +01:00 or Europe/Berlin; default: the clips' own offset",
+        max_length=64,
+    )
     clips: list[Clip] = Field(min_length=1, max_length=MAX_CLIPS)
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_zone(value)  # its ValueError names the accepted forms
+        return value
 
     @field_validator("preset", mode="before")
     @classmethod

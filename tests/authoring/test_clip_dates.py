@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from montage.authoring.scan import find_media, learn_zone, parse_zone, scan_folder
+from montage.authoring.scan import find_media, scan_folder
+from montage.zones import learn_zone, parse_zone
 from tests.authoring.conftest import KIT, CopyClips
 
 PLUS2 = timezone(timedelta(hours=2))
@@ -98,7 +99,8 @@ def test_quicktime_beats_creation_time_and_the_name(tmp_path: Path) -> None:
         },
     )
     (found,) = scan_folder(clip.parent, zone=timezone.utc).clips
-    assert (found.finding.source, found.date) == ("quicktime", datetime(2023, 1, 22, 11, 34, 56))
+    # The camera's own clock is kept: the zone only places UTC instants.
+    assert (found.finding.source, found.date) == ("quicktime", datetime(2023, 1, 22, 13, 34, 56))
 
 
 def test_parse_zone() -> None:

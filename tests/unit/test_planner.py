@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -187,6 +188,62 @@ def test_dates_from_metadata_are_used_when_the_storyboard_has_none() -> None:
     clips = [{"path": "a_1s.mp4"}, {"path": "b_1s.mp4"}]
     timeline = run(make_board(clips), probe)
     assert [s.pictures[0].path.stem for s in timeline.segments] == ["b_1s", "a_1s"]
+
+
+ZONED = {  # file stem -> what the file says
+    "travel": DateFinding(
+        datetime(2023, 1, 5, 22, 0, tzinfo=timezone(timedelta(hours=-5))), "quicktime"
+    ),
+    "home": DateFinding(datetime(2023, 1, 2, 9, 15, tzinfo=timezone(timedelta(hours=1))), "exif"),
+    "home2": DateFinding(
+        datetime(2023, 1, 3, 9, 0, tzinfo=timezone(timedelta(hours=1))), "quicktime"
+    ),
+    "pixel": DateFinding(datetime(2023, 1, 5, 23, 15, tzinfo=timezone.utc), "filename"),
+}
+
+
+def zoned_probe(path: Path) -> MediaInfo:
+    info = fake_probe(path)
+    return MediaInfo(**{**info.__dict__, "date": ZONED[path.stem.split("_")[0]]})
+
+
+def shown_dates(timeline: Timeline) -> dict[str, str]:
+    return {t.text: t.kind for t in timeline.texts if t.kind == "date_stamp"}
+
+
+@pytest.mark.parametrize("machine_zone", ["UTC", "America/New_York", "Asia/Tokyo"])
+def test_found_dates_do_not_depend_on_the_machine_zone(
+    machine_zone: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TZ", machine_zone)
+    time.tzset()
+    try:
+        clips = [{"path": f"{n}_1s.mp4"} for n in ("pixel", "travel", "home", "home2")]
+        board = make_board(clips, overlays={"date_stamp": "%Y-%m-%d %H:%M"})
+        stamps = list(shown_dates(run(board, zoned_probe)))
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    # Camera clocks are kept as filmed (the travel clip keeps its own evening); the UTC
+    # Pixel name is shown in the offset most clips carry (+01:00): after midnight.
+    assert stamps == [
+        "2023-01-02 09:15",
+        "2023-01-03 09:00",
+        "2023-01-05 22:00",
+        "2023-01-06 00:15",
+    ]
+
+
+def test_time_zone_places_utc_dates() -> None:
+    clips = [{"path": "pixel_1s.mp4"}, {"path": "home_1s.mp4"}]
+    overlays = {"date_stamp": "%Y-%m-%d %H:%M"}
+    board = make_board(clips, overlays=overlays, time_zone="America/Los_Angeles")
+    assert list(shown_dates(run(board, zoned_probe))) == ["2023-01-02 09:15", "2023-01-05 15:15"]
+
+
+def test_an_unknown_time_zone_is_a_validation_error() -> None:
+    with pytest.raises(ValueError, match="not a time zone"):
+        make_board([{"path": "a_1s.mp4", "date": "2023-01-01"}], time_zone="Mars/Base")
 
 
 def test_missing_date_everywhere_is_an_error_on_that_clip() -> None:
