@@ -1,7 +1,9 @@
 """`montage validate`: check storyboards and report every problem at once.
 
-For a valid storyboard it also lists each clip's date and where the date came from
-(`storyboard`, `quicktime`, `creation_time`, `exif`, `filename`, `mtime (guess)`).
+It loads and plans exactly as `render` does (every clip is probed, limits are checked),
+so a storyboard that validates renders. For a valid one it prints the montage's length
+and each clip's date with where it came from (`storyboard`, `quicktime`,
+`creation_time`, `exif`, `filename`, `mtime (guess)`).
 """
 
 from __future__ import annotations
@@ -16,17 +18,24 @@ from montage.authoring.clipdates import ClipDate, clip_dates
 from montage.authoring.scan import source_name
 from montage.cli.common import (
     AllowOutsideOption,
+    AllowTruncatedOption,
     Exit,
     JsonOption,
+    LimitOption,
     PresetsDirOption,
     SetOption,
+    exit_code_for,
+    load_options,
     out,
     print_error,
     print_json,
 )
 from montage.errors import MontageError
 from montage.media.probe import probe
-from montage.storyboard.load import LoadedStoryboard, load_storyboard
+from montage.pipeline import load, plan_loaded
+from montage.storyboard.load import LoadedStoryboard
+from montage.timecode import format_clock
+from montage.timeline import Timeline
 
 
 def validate(
@@ -34,52 +43,58 @@ def validate(
     set_: SetOption = None,
     presets_dir: PresetsDirOption = None,
     allow_outside: AllowOutsideOption = None,
+    allow_truncated: AllowTruncatedOption = False,
+    limit: LimitOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Check storyboards; print every problem with file:line:col, or a one-line summary."""
+    """Check storyboards and their media as `render` would; print every problem with
+    file:line:col, or a one-line summary with the montage's length."""
+    options = load_options(set_, presets_dir, allow_outside, allow_truncated, limit)
     results: list[dict[str, Any]] = []
+    codes: list[Exit] = []
     for file in files:
         try:
-            loaded = load_storyboard(
-                file,
-                overrides=tuple(set_ or ()),
-                presets_dirs=tuple(presets_dir or ()),
-                allow_outside=tuple(allow_outside or ()),
-            )
+            loaded = load(file, options)
+            timeline = plan_loaded(loaded, options)  # probes every clip, as render does
             dates = clip_dates(loaded, probe)
         except MontageError as error:
             results.append(
                 {"file": str(file), "ok": False, "problems": [p.to_dict() for p in error.problems]}
             )
+            codes.append(exit_code_for(error))
             if not json_:
                 print_error(error)
             continue
-        facts = summarize(loaded) | {"dates": [d.to_dict() for d in dates]}
+        facts = summarize(loaded, timeline) | {"dates": [d.to_dict() for d in dates]}
         results.append({"file": str(file), "ok": True, **facts})
         if not json_:
-            out.print(f"[green]OK[/] {escape(str(file))}: {escape(describe(loaded))}")
+            out.print(f"[green]OK[/] {escape(str(file))}: {escape(describe(facts))}")
             print_dates(dates)
     if json_:
         print_json(results)
-    raise typer.Exit(Exit.OK if all(r["ok"] for r in results) else Exit.INVALID)
+    raise typer.Exit(max(codes, default=Exit.OK))
 
 
-def summarize(loaded: LoadedStoryboard) -> dict[str, Any]:
+def summarize(loaded: LoadedStoryboard, timeline: Timeline) -> dict[str, Any]:
     """Facts about a valid storyboard for `--json`."""
     board = loaded.storyboard
     return {
         "clips": len(board.clips),
+        "duration": round(timeline.duration, 3),
+        "frames": timeline.total_frames,
         "presets": board.preset,
         "canvas": f"{board.output.width}x{board.output.height}@{board.output.fps}",
         "output": str(loaded.output_path()),
+        "warnings": list(timeline.warnings),
     }
 
 
-def describe(loaded: LoadedStoryboard) -> str:
+def describe(facts: dict[str, Any]) -> str:
     """One human line about a valid storyboard."""
-    facts = summarize(loaded)
     presets = "+".join(facts["presets"]) or "defaults"
-    return f"{facts['clips']} clips, {facts['canvas']} ({presets}) -> {facts['output']}"
+    clips = f"{facts['clips']} clip{'s' if facts['clips'] != 1 else ''}"
+    length = format_clock(facts["duration"])
+    return f"{clips}, {length}, {facts['canvas']} ({presets}) -> {facts['output']}"
 
 
 def print_dates(dates: list[ClipDate]) -> None:

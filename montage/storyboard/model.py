@@ -94,6 +94,12 @@ class Overlays(Strict):
         if unknown:
             known = ", ".join("{" + n + "}" for n in COUNTER_FIELDS)
             raise ValueError(f"unknown placeholder {{{unknown[0]}}}; use one of {known}")
+        try:  # the format spec too: '{day:>>>}' parses but cannot format a number
+            template.format(**dict.fromkeys(COUNTER_FIELDS, 1))
+        except (ValueError, IndexError, KeyError) as exc:
+            raise ValueError(
+                f"cannot fill {template!r} ({exc}); write e.g. 'Day {{day}}' or 'Week {{week:02d}}'"
+            ) from None
         return template
 
     @field_validator("date_stamp")

@@ -25,7 +25,7 @@ from montage.errors import Location, Problem, StoryboardError
 PathKey = tuple[str | int, ...]
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
-MAX_NODES = 50_000  # 500 clips with every field set are about 15,000
+MAX_NODES = 30_000  # 500 clips with every field set are about 14,000
 MAX_NUMBER_DIGITS = 40
 
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")

@@ -19,6 +19,9 @@ from tests.hardening.conftest import Board, assert_nothing_left, location_of, ru
 
 pytestmark = pytest.mark.slow
 
+# Generous for a loaded 2-core CI machine: the point is seconds, not minutes (PyYAML
+# composes ~20,000 values a second; an unguarded million would take about a minute).
+QUICK = 15.0
 HEAD = "clips:\n  - {path: clip.mp4, date: 2023-01-01}\n"
 ALIAS_BOMB = "".join(
     f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]\n"
@@ -50,8 +53,8 @@ HOSTILE_YAML: dict[str, tuple[Callable[[], bytes], str, tuple[int, int] | None]]
     ),
     "a-million-values": (
         lambda: (HEAD + "x: [" + ",".join("1" * 900_000) + "]\n").encode(),
-        "more than 50,000 values",
-        (3, 99_985),
+        "more than 30,000 values",
+        (3, 59_985),
     ),
     "latin-1": (
         lambda: (HEAD + "title: Caf\xe9 des Arts\n").encode("latin-1"),
@@ -87,7 +90,7 @@ def test_hostile_yaml_is_refused_quickly_with_a_location(
 
     code, output = board.render() if command == "render" else board.validate()
 
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < QUICK, "refusing hostile YAML must not take long"
     assert code == 3, output[:500]
     assert says in output, output[:500]
     if where is None:
@@ -136,7 +139,7 @@ def test_a_storyboard_that_is_not_a_file_is_refused(
 
     if safety is not None:
         safety.cancel()
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < QUICK
     assert code == 3 and says in output, output
 
 

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from montage.cli import app
 from montage.storyboard.yamlio import load_yaml_file
+from tests.conftest import MediaFactory
 
 pytestmark = pytest.mark.usefixtures("no_user_presets")
 
@@ -45,15 +46,23 @@ def media_paths(storyboard: Path) -> list[str]:
 
 
 @pytest.fixture
-def example(tmp_path: Path) -> Path:
-    """A copy of the recovery example with empty stand-ins for its media."""
+def example(tmp_path: Path, media_factory: MediaFactory) -> Path:
+    """A copy of the recovery example with tiny generated stand-ins for its media.
+
+    validate probes and plans every clip as render does, so the stand-ins are real media.
+    """
+    stand_ins = {
+        ".mp4": media_factory.video("validate-4s.mp4", duration=4.0),
+        ".jpg": media_factory.photo("validate.jpg"),
+        ".m4a": media_factory.audio("validate.m4a"),
+    }
     folder = tmp_path / "recovery"
     folder.mkdir()
     copy = folder / "recovery.yaml"
     shutil.copy(EXAMPLE, copy)
     for written in media_paths(copy):
         (folder / written).parent.mkdir(parents=True, exist_ok=True)
-        (folder / written).touch()
+        shutil.copyfile(stand_ins[Path(written).suffix], folder / written)
     return copy
 
 
@@ -70,7 +79,11 @@ def test_valid_exits_0(example: Path) -> None:
     assert result.exit_code == 0, result.stderr
     out = example.parent / "out" / "recovery.mp4"
     first = result.stdout.splitlines()[0]
-    assert first == f"OK {example}: 4 clips, 1080x1920@30 (reel) -> {out}"
+    assert re.fullmatch(
+        rf"OK {re.escape(str(example))}: 4 clips, 0:\d\d\.\d\d, 1080x1920@30 \(reel\) "
+        rf"-> {re.escape(str(out))}",
+        first,
+    ), first
     assert result.stderr == ""
 
 
@@ -118,11 +131,13 @@ def test_json_output(example: Path, invalid: Path) -> None:
         "file": str(example),
         "ok": True,
         "clips": 4,
+        "frames": good["frames"],
         "presets": ["reel"],
         "canvas": "1080x1920@30",
         "output": str(example.parent / "out" / "recovery.mp4"),
     }
     assert {key: good.get(key) for key in expected} == expected
+    assert good["duration"] == pytest.approx(good["frames"] / 30, abs=0.001) and good["frames"] > 0
     assert bad["ok"] is False
     assert all(set(p) == PROBLEM_KEYS for p in bad["problems"])
     found = [(p["line"], p["column"], p["path"]) for p in bad["problems"]]
@@ -179,10 +194,10 @@ def test_presets_dir_option(example: Path, tmp_path: Path) -> None:
     assert "720x1280@30" in result.stdout
 
 
-def test_allow_outside_option(tmp_path: Path) -> None:
+def test_allow_outside_option(tmp_path: Path, media_factory: MediaFactory) -> None:
     shared = tmp_path / "shared"
     shared.mkdir()
-    (shared / "clip.mp4").touch()
+    shutil.copyfile(media_factory.video("validate-4s.mp4", duration=4.0), shared / "clip.mp4")
     board = tmp_path / "board"
     board.mkdir()
     path = board / "sb.yaml"
@@ -212,3 +227,21 @@ def test_preset_error_points_into_the_preset_file(example: Path, tmp_path: Path)
     result = run("validate", str(example), "--presets-dir", str(folder))
     assert result.exit_code == 3
     assert result.stderr.startswith(f"{preset}:3:8: output.crf: ")
+
+
+def test_bad_media_is_found_by_validate_too(example: Path) -> None:
+    (example.parent / "clips" / "walker.mp4").write_bytes(b"")
+    result = run("validate", str(example))
+    assert result.exit_code == 1
+    assert re.search(
+        r"recovery\.yaml:\d+:\d+: clips\[1\]\.path: .*walker\.mp4' is empty", result.stderr
+    )
+
+
+def test_one_clip_is_singular(tmp_path: Path, media_factory: MediaFactory) -> None:
+    shutil.copyfile(media_factory.video("validate-4s.mp4", duration=4.0), tmp_path / "a.mp4")
+    path = tmp_path / "sb.yaml"
+    path.write_text("clips:\n  - {path: a.mp4, date: 2023-01-06}\n", encoding="utf-8")
+    result = run("validate", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert ": 1 clip, 0:04.00, " in result.stdout
