@@ -44,6 +44,8 @@ def _problem(item: Any, path: PathKey, merged: Layered, root: type[BaseModel]) -
         hint = "put the text in quotes"
     elif kind == "too_short" and path == ("clips",):
         hint = "add at least one clip with a `path:`"
+    elif kind in _RANGE_KINDS:
+        hint = _range_hint(root, path)
     location = merged.locate(path, key=kind == "extra_forbidden")
     return Problem(message, location, format_path(path), hint)
 
@@ -80,6 +82,29 @@ def _suggest_key(root: type[BaseModel], path: PathKey) -> str:
     if close:
         return f"did you mean {close[0]!r}?"
     return "remove it; allowed here: " + ", ".join(allowed)
+
+
+_RANGE_KINDS = frozenset({"less_than_equal", "less_than", "greater_than_equal", "greater_than"})
+
+
+def _range_hint(root: type[BaseModel], path: PathKey) -> str:
+    """`use a value from 0.1 to 10`: both bounds of the field, where the model has them."""
+    model = model_at(root, path[:-1]) if path else None
+    field = model.model_fields.get(str(path[-1])) if model else None
+    if field is None:
+        return ""
+    bounds: dict[str, Any] = {}
+    for rule in field.metadata:
+        for name in ("ge", "gt", "le", "lt"):
+            if getattr(rule, name, None) is not None:
+                bounds[name] = getattr(rule, name)
+    low = bounds.get("ge", bounds.get("gt"))
+    high = bounds.get("le", bounds.get("lt"))
+    if low is not None and high is not None:
+        return f"use a value from {low:g} to {high:g}"
+    if high is not None:
+        return f"use a value of at most {high:g}"
+    return f"use a value of at least {low:g}" if low is not None else ""
 
 
 def _suggest_value(item: Any) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from montage.errors import MontageError, Problem, StoryboardError
+from montage.errors import Location, MontageError, Problem, StoryboardError
 from montage.presets import preset_layers, search_path
 from montage.storyboard.checks import cross_field_findings
 from montage.storyboard.diagnose import problems_from
@@ -92,19 +92,22 @@ def load_storyboard_doc(
     if not isinstance(doc.data, dict):
         raise StoryboardError.single(
             "a storyboard is a mapping with at least `clips:`",
-            location=doc.values.get(()),
+            location=doc.values.get(()) or Location(doc.origin or str(source)),
             hint="see `montage init`",
         )
     try:
         cli = overrides_doc(list(overrides))
     except ValueError as exc:
         raise StoryboardError.single(str(exc)) from None
-    presets = _preset_layers(doc, cli, source.parent, presets_dirs)
+    try:
+        presets, preset_problems = _preset_layers(doc, cli, source.parent, presets_dirs), []
+    except StoryboardError as error:  # still check the rest, without the broken presets
+        presets, preset_problems = [], error.problems
     merged = stack([*presets, doc, cli])
     policy = PathPolicy(source.parent, tuple(p.resolve() for p in allow_outside))
     board, problems = _validate(merged, policy)
-    if problems or board is None:
-        raise StoryboardError(_sorted(problems))
+    if preset_problems or problems or board is None:
+        raise StoryboardError(_sorted(preset_problems + problems))
     return LoadedStoryboard(board, source, policy, merged)
 
 
@@ -122,8 +125,59 @@ def _validate(merged: Layered, policy: PathPolicy) -> tuple[Storyboard | None, l
     try:
         board = Storyboard.model_validate(merged.data)
     except ValidationError as exc:
-        return None, problems_from(exc, merged, Storyboard) + problems
+        salvaged = _salvage(merged.data, exc)
+        more = _located(merged, cross_field_findings(salvaged)) if salvaged else []
+        return None, problems_from(exc, merged, Storyboard) + problems + more
     return board, problems + _located(merged, cross_field_findings(board))
+
+
+def _salvage(data: Any, error: ValidationError, rounds: int = 3) -> Storyboard | None:
+    """The storyboard without its invalid values (defaults instead), or None.
+
+    Cross-field checks (start_date after a clip, a photo with a trim) then still run
+    when some field is wrong, so every problem is reported at once. A value that cannot
+    simply be left out (a list item, a required field) gives up: None.
+    """
+    for _ in range(rounds):
+        data = _without(data, [tuple(e["loc"]) for e in error.errors()])
+        if data is None:
+            return None
+        try:
+            return Storyboard.model_validate(data)
+        except ValidationError as again:
+            error = again
+    return None
+
+
+def _without(data: Any, locations: list[tuple[Any, ...]]) -> Any:
+    """A copy of `data` without the mapping keys at `locations`; None if one is not one."""
+    data = _copy_tree(data)
+    for location in locations:
+        parent = data
+        for part in location[:-1]:
+            parent = _child(parent, part)
+        if not location or not isinstance(parent, dict) or location[-1] not in parent:
+            return None
+        del parent[location[-1]]
+    return data
+
+
+def _copy_tree(node: Any) -> Any:
+    """A copy of the mappings and lists of `node`; the scalars are shared (immutable)."""
+    if isinstance(node, dict):
+        return {key: _copy_tree(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_copy_tree(item) for item in node]
+    return node
+
+
+def _child(node: Any, part: Any) -> Any:
+    """`node[part]` for a key or list index, else None (the path left the data)."""
+    if isinstance(node, dict):
+        return node.get(part)
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return node[part]
+    return None
 
 
 def _located(merged: Layered, findings: list[tuple[PathKey, str, str]]) -> list[Problem]:

@@ -6,14 +6,21 @@ who sets `style.caption.size` keeps every other caption default.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from montage.storyboard.fields import CardBackground, Colour
 
 Anchor = Literal["top-left", "top", "top-right", "center", "bottom-left", "bottom", "bottom-right"]
-Fit = Literal["cover", "contain", "blur"]
+
+
+def _fit_alias(value: Any) -> Any:
+    """`blur-pad` (the name in the format's draft) is the same as `blur`."""
+    return "blur" if value in ("blur-pad", "blur_pad") else value
+
+
+Fit = Annotated[Literal["cover", "contain", "blur"], BeforeValidator(_fit_alias)]
 
 
 class Strict(BaseModel):

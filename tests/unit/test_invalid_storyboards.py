@@ -748,6 +748,36 @@ CASES = [
         ),
         id="huge-integer",
     ),
+    pytest.param(
+        Case(
+            CLIP + "overlays: {counter: 'Day {day:>>>}'}\n",
+            3,
+            21,
+            "overlays.counter",
+            "cannot fill 'Day {day:>>>}'",
+            "",
+        ),
+        id="counter-format-spec",
+    ),
+    pytest.param(
+        Case("", 0, 0, "", "a storyboard is a mapping with at least `clips:`", "montage init"),
+        id="empty-file-names-the-file",
+    ),
+    pytest.param(
+        Case(
+            CLIP + "    fit: blur-pod\n",
+            3,
+            10,
+            "clips[0].fit",
+            "'cover', 'contain' or 'blur'",
+            "did you mean 'blur'?",
+        ),
+        id="fit-typo",
+    ),
+    pytest.param(
+        Case("time_zone: Mars/Base\n" + CLIP, 1, 12, "time_zone", "not a time zone"),
+        id="unknown-time-zone",
+    ),
 ]
 
 
@@ -877,3 +907,36 @@ def test_error_text_lists_each_problem_on_its_own_line(write_board: Any) -> None
     lines = str(caught.value).splitlines()
     assert len(lines) == 8
     assert lines[2].startswith(f"{path}:5:12: clips[0].speed: ")
+
+
+HIDDEN = """\
+preset: reeel
+start_date: 2023-02-01
+clips:
+  - path: a.mp4
+    date: 2023-01-06
+    speed: 99
+  - path: photo.jpg
+    date: 2023-01-08
+    trim: {start: 0, end: 1}
+"""
+
+
+def test_cross_field_and_preset_problems_do_not_hide_the_others(write_board: Any) -> None:
+    path = write_board(HIDDEN)
+    with pytest.raises(StoryboardError) as caught:
+        load_storyboard(path)
+    found = [(p.location.line, p.path) for p in caught.value.problems if p.location]
+    assert found == [
+        (1, "preset"),
+        (2, "start_date"),
+        (6, "clips[0].speed"),
+        (9, "clips[1].trim"),
+    ], listing(caught.value.problems)
+    speed = caught.value.problems[2]
+    assert speed.hint == "use a value from 0.1 to 10"
+
+
+def test_blur_pad_is_blur(write_board: Any) -> None:
+    loaded = load(write_board, CLIP + "    fit: blur-pad\n")
+    assert loaded.storyboard.clips[0].fit == "blur"
