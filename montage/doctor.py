@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes.util
 import importlib.metadata
 import importlib.util
+import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -53,7 +54,13 @@ def check_ffmpeg() -> Check:
         "or set IMAGEIO_FFMPEG_EXE to an ffmpeg 6+ binary"
     )
     exe = ffmpeg_exe()
-    proc = run_ffmpeg(["-version"], timeout=20)
+    chosen = os.environ.get("IMAGEIO_FFMPEG_EXE")
+    try:
+        proc = run_ffmpeg(["-version"], timeout=20)
+    except OSError as exc:
+        if chosen:
+            remedy = "IMAGEIO_FFMPEG_EXE names it: fix that path, or unset it for the bundled one"
+        return Check("ffmpeg", False, f"cannot run {exe}: {exc.strerror or exc}", remedy)
     first = (proc.stdout.splitlines() or ["no output"])[0]
     ok = proc.returncode == 0 and first.startswith("ffmpeg version")
     version = first.split(" Copyright")[0].removeprefix("ffmpeg version ")
@@ -62,7 +69,12 @@ def check_ffmpeg() -> Check:
 
 def check_encoders() -> Check:
     """The encoders every render uses: libx264 for video, the native AAC for sound."""
-    listing = run_ffmpeg(["-encoders"], timeout=20).stdout
+    try:
+        listing = run_ffmpeg(["-encoders"], timeout=20).stdout
+    except OSError:
+        return Check(
+            "encoders", False, "cannot be listed: ffmpeg does not run", "fix the ffmpeg check first"
+        )
     names = {line.split()[1] for line in listing.splitlines() if len(line.split()) > 1}
     missing = [name for name in ("libx264", "aac") if name not in names]
     if missing:

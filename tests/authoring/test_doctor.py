@@ -46,6 +46,22 @@ def test_a_broken_ffmpeg_fails_with_a_remedy(monkeypatch: pytest.MonkeyPatch) ->
     assert "lacks libx264, aac" in result.stdout
 
 
+def test_a_missing_ffmpeg_named_by_the_environment_says_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def missing(args: list[str], *, timeout: float) -> subprocess.CompletedProcess[str]:
+        raise FileNotFoundError(2, "No such file or directory")
+
+    monkeypatch.setenv("IMAGEIO_FFMPEG_EXE", "/nonexistent/ffmpeg")
+    monkeypatch.setattr(doctor, "ffmpeg_exe", lambda: "/nonexistent/ffmpeg")
+    monkeypatch.setattr(doctor, "run_ffmpeg", missing)
+    result = run_cli("doctor")
+    assert result.exit_code == 1
+    assert "cannot run /nonexistent/ffmpeg: No such file or directory" in result.stdout
+    assert "IMAGEIO_FFMPEG_EXE names it" in result.stdout
+    assert "the check failed" not in result.stdout
+
+
 def test_missing_fribidi_is_optional(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(doctor.features, "check_feature", lambda name: False)
     monkeypatch.setattr(doctor.ctypes.util, "find_library", lambda name: None)
