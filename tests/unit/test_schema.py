@@ -133,3 +133,12 @@ def test_jsonschema_accepts_valid_and_flags_unknown_keys(schema: dict[str, Any])
     assert list(validator.iter_errors(good)) == []
     bad = {"clips": [{"path": "a.mp4", "captoin": "x"}]}
     assert [list(e.path) for e in validator.iter_errors(bad)] == [["clips", 0]]
+
+
+def test_the_committed_schema_is_current(schema: dict[str, Any]) -> None:
+    """The example's `$schema` modeline points at this file; regenerate it with
+    `montage schema -o storyboard.schema.json` after changing the model."""
+    committed = json.loads((ROOT / "storyboard.schema.json").read_text(encoding="utf-8"))
+    assert committed == schema
+    modeline = EXAMPLE.read_text(encoding="utf-8").splitlines()[0]
+    assert modeline == "# yaml-language-server: $schema=../../storyboard.schema.json"
