@@ -209,6 +209,13 @@ class Storyboard(Settings):
     )
     clips: list[Clip] = Field(min_length=1, max_length=MAX_CLIPS)
 
+    @field_validator("version", mode="before")
+    @classmethod
+    def _not_a_boolean(cls, value: object) -> object:
+        if isinstance(value, bool):  # True == 1 in Python, but `version: true` is a mistake
+            raise ValueError("the version is a number: write `version: 1`")
+        return value
+
     @field_validator("time_zone")
     @classmethod
     def _known_zone(cls, value: str | None) -> str | None:

@@ -778,6 +778,10 @@ CASES = [
         Case("time_zone: Mars/Base\n" + CLIP, 1, 12, "time_zone", "not a time zone"),
         id="unknown-time-zone",
     ),
+    pytest.param(
+        Case("version: true\n" + CLIP, 1, 10, "version", "write `version: 1`"),
+        id="version-true",
+    ),
 ]
 
 
