@@ -6,6 +6,9 @@ per row) or `storyboards` (a list of storyboard files and folders, relative to i
     template: templates/progress.yaml   # a storyboard with {{ field }} placeholders
     rows: clients.csv                   # .csv, .yaml or .json, or an inline list
     output: out/{{ name }}.mp4          # relative to the batch file
+
+Files a batch file names as its `template` or `rows` are not storyboards of their own,
+also when a folder scan finds them; a storyboard with placeholders is refused.
 """
 
 from __future__ import annotations
@@ -17,14 +20,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from montage.batch.guards import load_template_yaml, refuse_template
+from montage.batch.rowpaths import load_row
 from montage.batch.rows import BatchError, Row, read_rows
-from montage.batch.template import (
-    PLACEHOLDER,
-    check_placeholders,
-    fill_template,
-    fill_text,
-    load_filled,
-)
+from montage.batch.template import PLACEHOLDER, check_placeholders, fill_template, fill_text
 from montage.errors import Location, MontageError, Problem, StoryboardError
 from montage.pipeline import LoadOptions, load
 from montage.storyboard.diagnose import problems_from
@@ -58,14 +57,17 @@ class Source:
     template: YamlDoc | None = field(default=None, repr=False, compare=False)
     output_pattern: str = ""
     base: Path = Path()
+    document: YamlDoc | None = field(default=None, repr=False, compare=False)  # as discovered
 
     def load(self, options: LoadOptions) -> tuple[LoadedStoryboard, Path]:
         """Validate this montage's storyboard and say where its mp4 goes."""
         output = self.output()
         if self.row is None or self.template is None or output is None:
+            refuse_template(self.origin, self.document)
             loaded = load(self.origin, options)
             return loaded, loaded.output_path().resolve()
-        return load_filled(fill_template(self.template, self.row), self.origin, options), output
+        filled = fill_template(self.template, self.row)
+        return load_row(filled, self.template, self.origin, self.base, options), output
 
     def output(self) -> Path | None:
         """A row's output from the batch's pattern (None for a storyboard file).
@@ -97,16 +99,21 @@ def _unsafe_in_name(value: str) -> bool:
 
 
 def discover(paths: list[Path]) -> list[Source]:
-    """Every montage named by `paths` (files, folders, batch files), in order, de-duplicated."""
+    """Every montage named by `paths` (files, folders, batch files), in order, de-duplicated.
+
+    A file that a batch file names as its template or rows is not a montage itself.
+    """
     sources: list[Source] = []
     problems: list[Problem] = []
+    claimed: set[str] = set()
     for path in paths:
         try:
-            sources += _expand(path, depth=0)
+            sources += _expand(path, 0, claimed)
         except BatchError as error:
             problems += error.problems
     if problems:
         raise BatchError(problems)
+    sources = [s for s in sources if s.row is not None or _real(s.origin) not in claimed]
     if not sources:
         raise BatchError.single(
             "no storyboards found in " + ", ".join(str(p) for p in paths),
@@ -115,46 +122,57 @@ def discover(paths: list[Path]) -> list[Source]:
     return _unique(sources)
 
 
-def _expand(path: Path, depth: int) -> list[Source]:
+def _real(path: Path) -> str:
+    return os.path.normcase(os.path.realpath(path))
+
+
+def _expand(path: Path, depth: int, claimed: set[str]) -> list[Source]:
+    """The sources `path` names; adds the files batch files use as templates or rows to
+    `claimed`."""
     if path.is_dir():
         files = sorted(
             p
             for p in path.iterdir()
             if p.suffix.lower() in STORYBOARD_SUFFIXES and not p.name.startswith(".")
         )
-        return [s for file in files for s in _expand(file, depth)]
+        return [s for file in files for s in _expand(file, depth, claimed)]
     if not path.is_file():
         raise BatchError.single(f"{path} not found", location=Location(str(path)))
-    doc = _batch_doc(path)
-    if doc is None:
-        return [Source(path.name, path)]
+    doc = _parse(path)
+    if doc is None or not _is_batch(doc):
+        return [Source(path.name, path, document=doc)]
     if depth > 0:
         raise BatchError.single(
             "a batch file cannot list another batch file", location=Location(str(path))
         )
-    return _expand_batch(path, doc)
+    return _expand_batch(path, doc, claimed)
 
 
-def _batch_doc(path: Path) -> YamlDoc | None:
-    """The parsed file if it is a batch file; None for storyboards (also broken ones)."""
+def _parse(path: Path) -> YamlDoc | None:
+    """The parsed file; None when it does not parse."""
     try:
-        doc = load_yaml_file(path)
+        return load_yaml_file(path)
     except MontageError:
-        return None  # its own job reports the YAML error, located
-    data = doc.data
-    return doc if isinstance(data, dict) and any(k in data for k in _BATCH_KEYS) else None
+        return None  # a storyboard, then: its own job reports the YAML error, located
 
 
-def _expand_batch(path: Path, doc: YamlDoc) -> list[Source]:
+def _is_batch(doc: YamlDoc) -> bool:
+    return isinstance(doc.data, dict) and any(k in doc.data for k in _BATCH_KEYS)
+
+
+def _expand_batch(path: Path, doc: YamlDoc, claimed: set[str]) -> list[Source]:
     try:
         spec = BatchFile.model_validate(doc.data)
     except ValidationError as exc:
         raise BatchError(problems_from(exc, Layered(doc.data, [doc]), BatchFile)) from None
     base = path.parent
-    sources = [s for entry in spec.storyboards or [] for s in _expand(base / entry, depth=1)]
+    sources = [s for entry in spec.storyboards or [] for s in _expand(base / entry, 1, claimed)]
     if spec.template is None:
         _refuse_template_keys(spec, doc)
         return sources
+    claimed.add(_real(base / spec.template))
+    if isinstance(spec.rows, str):
+        claimed.add(_real(base / spec.rows))
     return sources + _template_sources(spec, doc, base)
 
 
@@ -193,7 +211,7 @@ def _template_sources(spec: BatchFile, doc: YamlDoc, base: Path) -> list[Source]
             path="template",
         )
     try:
-        template = load_yaml_file(template_path)
+        template = load_template_yaml(template_path)
     except StoryboardError as error:
         raise BatchError(error.problems) from None
     check_placeholders(template)

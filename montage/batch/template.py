@@ -31,7 +31,7 @@ def check_placeholders(doc: YamlDoc) -> None:
             format_path(key),
             "write placeholders as {{ field }}",
         )
-        for key, text in _strings(doc.data, ())
+        for key, text in strings(doc.data, ())
         if _BRACES.search(PLACEHOLDER.sub("", text)) or any(not n for n in _names(text))
     ]
     if problems:
@@ -54,7 +54,7 @@ def fill_template(template: YamlDoc, row: Row) -> YamlDoc:
     problems: list[Problem] = list(row.problems)
     values = dict(template.values)
     filled: dict[PathKey, Any] = {}
-    for key, text in _strings(template.data, ()):
+    for key, text in strings(template.data, ()):
         names = _names(text)
         if not names:
             continue
@@ -65,7 +65,7 @@ def fill_template(template: YamlDoc, row: Row) -> YamlDoc:
             values[key] = row.locate(names[0])
     if problems:
         raise StoryboardError(problems)
-    data = _rebuild(template.data, (), filled)
+    data = rebuild(template.data, (), filled)
     return YamlDoc(data, values, dict(template.keys), template.origin)
 
 
@@ -101,27 +101,29 @@ def _missing(row: Row, name: str, where: str) -> Problem:
     )
 
 
-def _strings(data: Any, key: PathKey) -> list[tuple[PathKey, str]]:
+def strings(data: Any, key: PathKey) -> list[tuple[PathKey, str]]:
+    """Every string value in `data`, with its path below `key`."""
     if isinstance(data, dict):
-        return [item for k, v in data.items() for item in _strings(v, (*key, k))]
+        return [item for k, v in data.items() for item in strings(v, (*key, k))]
     if isinstance(data, list):
-        return [item for i, v in enumerate(data) for item in _strings(v, (*key, i))]
+        return [item for i, v in enumerate(data) for item in strings(v, (*key, i))]
     return [(key, data)] if isinstance(data, str) else []
 
 
-def _rebuild(data: Any, key: PathKey, filled: dict[PathKey, Any]) -> Any:
+def rebuild(data: Any, key: PathKey, filled: dict[PathKey, Any]) -> Any:
+    """A copy of `data` (found at `key`) with the values at the keys of `filled` replaced."""
     if key in filled:
         return filled[key]
     if isinstance(data, dict):
-        return {k: _rebuild(v, (*key, k), filled) for k, v in data.items()}
+        return {k: rebuild(v, (*key, k), filled) for k, v in data.items()}
     if isinstance(data, list):
-        return [_rebuild(v, (*key, i), filled) for i, v in enumerate(data)]
+        return [rebuild(v, (*key, i), filled) for i, v in enumerate(data)]
     return data
 
 
 def load_filled(doc: YamlDoc, template: Path, options: LoadOptions) -> LoadedStoryboard:
     """Layer presets and `--set` under a filled template and validate it like a file;
-    relative paths resolve against the template's folder."""
+    relative paths resolve against the template's folder (`rowpaths` rebases row paths)."""
     return load_storyboard_doc(
         doc,
         template,
