@@ -25,6 +25,7 @@ partial files. A job whose worker dies is retried by Dask on another worker, and
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,9 @@ from montage.batch.backends import Backend, Message
 from montage.batch.rows import BatchError
 
 INSTALL_HINT = "pip install 'montage-assembler[dask]'"
+ADDRESS_HINT = "write the address `dask scheduler` prints, e.g. tcp://HOST:8786"
+_SCHEMES = ("tcp", "tls", "ws", "wss", "inproc", "ucx")  # what distributed registers
+_HOST_PORT = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]]+):(\d{1,5})")
 _QUEUES: dict[str, Any] = {}  # in a worker: the batch's Queue handle, by name
 
 
@@ -46,6 +50,35 @@ def import_distributed() -> Any:
             hint=INSTALL_HINT,
         ) from None
     return distributed
+
+
+def check_scheduler(address: str) -> None:
+    """Refuse a malformed address, or a missing Dask, before the batch is planned.
+
+    Given a malformed address, `Client` raises a bare ValueError after a wait, and its
+    half-built instance prints another traceback when collected.
+    """
+    problem = address_problem(address)
+    if problem:
+        raise BatchError.single(
+            f"{address!r} is not a Dask scheduler address: {problem}", hint=ADDRESS_HINT
+        )
+    import_distributed()
+
+
+def address_problem(address: str) -> str:
+    """Why `address` is not `[SCHEME://]HOST:PORT`; "" when it looks right."""
+    scheme, sep, location = address.rpartition("://")
+    if sep and scheme not in _SCHEMES:
+        return f"unknown scheme {scheme!r} (known: {', '.join(_SCHEMES)})"
+    if scheme in ("inproc", "ucx"):
+        return ""  # no HOST:PORT form to check; connecting reports what is wrong
+    found = _HOST_PORT.fullmatch(location)
+    if found is None:
+        return "it needs a host and a port, HOST:PORT"
+    if not 0 < int(found.group(2)) < 65536:
+        return f"port {found.group(2)} is not between 1 and 65535"
+    return ""
 
 
 def _host(address: str) -> str:
@@ -165,7 +198,7 @@ def release_queue(name: str) -> None:
 def _connect(distributed: Any, address: str | None) -> Any:
     try:
         return distributed.Client(address, timeout="10s", set_as_default=False)
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, ValueError) as exc:  # ValueError: check_scheduler missed it
         raise BatchError.single(
             f"cannot reach the Dask scheduler at {address}: {exc}",
             hint="start one with `dask scheduler` and workers with `dask worker tcp://HOST:8786`",

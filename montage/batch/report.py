@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any, Literal
 from montage import __version__
 from montage.batch.jobs import Job
 from montage.batch.manifest import write_atomic
+from montage.batch.rows import BatchError
 from montage.batch.worker import Outcome
 from montage.errors import Problem
 
@@ -127,7 +129,42 @@ class BatchReport:
         }
 
 
+REPORT_HINT = "choose a file path in a folder you can write to, e.g. report.json"
+
+
+def check_report_path(path: Path) -> None:
+    """Raise a BatchError if no report can be written at `path`; run it before the batch,
+    so a typo does not cost the report of a long batch."""
+    problem = _unwritable(path.absolute())
+    if problem:
+        raise BatchError.single(f"cannot write the report {path}: {problem}", hint=REPORT_HINT)
+
+
+def _unwritable(target: Path) -> str:
+    """Why no file can be written at `target`; "" when it can."""
+    if target.is_dir():
+        return "it is a folder"
+    folder = target.parent
+    while not folder.exists():  # write_report creates the missing folders
+        folder = folder.parent
+    if not folder.is_dir():
+        return f"{folder} is a file, not a folder"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"the folder {folder} is not writable"
+    return ""
+
+
 def write_report(report: BatchReport, path: Path) -> None:
-    """Write the JSON report atomically (a reader never sees half a file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    """Write the JSON report atomically (a reader never sees half a file).
+
+    Raises a BatchError when it cannot be written (e.g. the disk filled up meanwhile).
+    """
+    text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, text)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise BatchError.single(
+            f"cannot write the report {path}: {reason}", hint=REPORT_HINT
+        ) from None

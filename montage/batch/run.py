@@ -66,6 +66,10 @@ def run_batch(
     """
     started = time.perf_counter()
     observer = observer or Observer()
+    if options.scheduler and backend is None:
+        from montage.batch.cluster import check_scheduler  # Dask is optional: import it late
+
+        check_scheduler(options.scheduler)  # before planning, which may take minutes
     jobs = plan_jobs(discover(paths), options.load)
     observer.planned(jobs)
     reports: dict[int, JobReport] = {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.markup import escape
@@ -25,6 +25,7 @@ from montage.batch import (
     write_report,
 )
 from montage.batch.jobs import Job
+from montage.batch.report import check_report_path
 from montage.cli.common import (
     AllowOutsideOption,
     Exit,
@@ -93,23 +94,35 @@ def batch(
     display = _Display(live=not (quiet or json_) and err.is_terminal, lines=not (quiet or json_))
     display.errors = not json_  # --json carries the problems; stderr stays quiet
     try:
+        if report is not None:
+            check_report_path(report)  # now, not after a batch that may take hours
         with display:
             result = run_batch(paths, options, display)
     except MontageError as error:
-        if json_:
-            print_json({"error": str(error), "problems": [p.to_dict() for p in error.problems]})
-        print_error(error)
-        raise typer.Exit(Exit.ERROR) from None
+        _fail(error, json_)
     except KeyboardInterrupt:
         err.print("[yellow]interrupted[/] while planning: nothing was rendered")
         raise typer.Exit(INTERRUPTED) from None
-    if report is not None:
-        write_report(result, report)
+    code = exit_code(result)
     if json_:
         print_json(result.to_dict())
     elif not quiet or result.interrupted:
         err.print(summary(result))
-    raise typer.Exit(exit_code(result))
+    if report is not None:
+        try:
+            write_report(result, report)
+        except MontageError as error:
+            print_error(error)  # the batch's own outcome is printed above
+            code = code or Exit.ERROR
+    raise typer.Exit(code)
+
+
+def _fail(error: MontageError, json_: bool) -> NoReturn:
+    """Nothing could run: print the problems (also as JSON with --json), exit 1."""
+    if json_:
+        print_json({"error": str(error), "problems": [p.to_dict() for p in error.problems]})
+    print_error(error)
+    raise typer.Exit(Exit.ERROR) from None
 
 
 def exit_code(result: BatchReport) -> int:
