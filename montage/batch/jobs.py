@@ -71,7 +71,7 @@ def _plan_one(index: int, source: Source, options: LoadOptions) -> Job:
     try:
         output = source.output()  # known even if the row's storyboard is invalid
         loaded, output = source.load(options)
-        timeline = plan_loaded(loaded)
+        timeline = plan_loaded(loaded, options)  # the operator's --limit applies here too
     except MontageError as error:
         return Job(index, source.name, source, output, problems=tuple(error.problems))
     return Job(index, source.name, source, output, timeline, stamp_for(timeline))

@@ -144,6 +144,8 @@ def _unwritable(target: Path) -> str:
     """Why no file can be written at `target`; "" when it can."""
     if target.is_dir():
         return "it is a folder"
+    if target.is_file() and not _is_report(target):
+        return "it exists and is not a montage batch report (a rows file, perhaps)"
     folder = target.parent
     while not folder.exists():  # write_report creates the missing folders
         folder = folder.parent
@@ -152,6 +154,16 @@ def _unwritable(target: Path) -> str:
     if not os.access(folder, os.W_OK | os.X_OK):
         return f"the folder {folder} is not writable"
     return ""
+
+
+def _is_report(path: Path) -> bool:
+    """Whether `path` holds a report montage wrote (which a new one may replace)."""
+    try:
+        with path.open("rb") as file:
+            data = json.loads(file.read(1 << 24))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and data.get("tool") == "montage"
 
 
 def write_report(report: BatchReport, path: Path) -> None:

@@ -28,16 +28,18 @@ from montage.batch.jobs import Job
 from montage.batch.report import check_report_path
 from montage.cli.common import (
     AllowOutsideOption,
+    AllowTruncatedOption,
     Exit,
     JsonOption,
+    LimitOption,
     PresetsDirOption,
     SetOption,
     err,
+    load_options,
     print_error,
     print_json,
 )
 from montage.errors import MontageError
-from montage.options import LoadOptions
 
 INTERRUPTED = 130
 _STYLE = {
@@ -82,6 +84,8 @@ def batch(
     set_: SetOption = None,
     presets_dir: PresetsDirOption = None,
     allow_outside: AllowOutsideOption = None,
+    allow_truncated: AllowTruncatedOption = False,
+    limit: LimitOption = None,
     json_: JsonOption = False,
 ) -> None:
     """Render many montages: storyboards, folders, or a template with rows (CSV/YAML/JSON).
@@ -89,7 +93,7 @@ def batch(
     Up-to-date outputs are skipped (see `.NAME.mp4.montage.json` beside each output).
     Exit codes: 0 all ok, 4 some failed, 1 nothing could run, 130 interrupted.
     """
-    load = LoadOptions(tuple(set_ or ()), tuple(presets_dir or ()), tuple(allow_outside or ()))
+    load = load_options(set_, presets_dir, allow_outside, allow_truncated, limit)
     options = BatchOptions(load, jobs, fail_fast, force, scheduler)
     display = _Display(live=not (quiet or json_) and err.is_terminal, lines=not (quiet or json_))
     display.errors = not json_  # --json carries the problems; stderr stays quiet

@@ -98,3 +98,27 @@ def test_a_report_in_a_read_only_folder_is_refused(
 def test_a_report_that_cannot_be_written_afterwards_is_a_batch_error(tmp_path: Path) -> None:
     with pytest.raises(BatchError, match="cannot write the report"):
         write_report(BatchReport((), 0.0), tmp_path)
+
+
+def test_limits_apply_to_every_job_of_a_batch(
+    colour_clips: dict[str, Path], tmp_path: Path
+) -> None:
+    from tests.batch.conftest import copy_clips
+
+    copy_clips(colour_clips, tmp_path)
+    (tmp_path / "a.yaml").write_text(storyboard("a", "red"))
+    code, output = run_cli("batch", str(tmp_path / "a.yaml"), "--limit", "max_fps=5", "-q")
+    assert code == 1, output  # nothing could run
+    assert "a.yaml" in output and "over the limit of 5" in output, output
+    assert not (tmp_path / "out" / "a.mp4").exists()
+
+
+def test_a_report_never_overwrites_a_file_it_did_not_write(tmp_path: Path) -> None:
+    rows = tmp_path / "rows.json"
+    rows.write_text('[{"name": "ana"}]\n')
+    with pytest.raises(BatchError, match="not a montage batch report"):
+        check_report_path(rows)
+    assert rows.read_text() == '[{"name": "ana"}]\n'
+    previous = tmp_path / "report.json"
+    previous.write_text('{"tool": "montage", "jobs": []}\n')
+    check_report_path(previous)  # a report of an earlier run may be replaced
