@@ -11,15 +11,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from montage.batch.template import PLACEHOLDER, strings
 from montage.errors import Location, Problem, StoryboardError
-from montage.storyboard.yamlio import MAX_FILE_BYTES, YamlDoc, format_path, load_yaml_file
+from montage.storyboard.placeholders import TEMPLATE_HINT, refuse_placeholders
+from montage.storyboard.yamlio import MAX_FILE_BYTES, YamlDoc, load_yaml_file
 
 # A value that starts with a placeholder: after `key:`, `-`, `[`, `{` or `,`, then spaces.
 _UNQUOTED = re.compile(r"(?:^|[:\-\[,{])[ \t]*(\{\{[^{}\n]*\}\}[^\s,\]}#]*)")
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # the breaks PyYAML counts
 QUOTE_IT = 'write "{value}" in quotes: unquoted, YAML reads {{{{ }}}} as a mapping'
-TEMPLATE_HINT = "list it as `template:` in a batch file, with `rows:` to fill it"
 
 
 def load_template_yaml(path: Path) -> YamlDoc:
@@ -40,15 +39,7 @@ def refuse_template(path: Path, doc: YamlDoc | None) -> None:
     if doc is None:
         _refuse_unquoted(path)
         return
-    found = [(key, text) for key, text in strings(doc.data, ()) if PLACEHOLDER.search(text)]
-    if found:
-        key, text = found[0]
-        raise StoryboardError.single(
-            f"this looks like a template: {text!r} has a {{{{ }}}} placeholder",
-            location=doc.values.get(key),
-            path=format_path(key),
-            hint=TEMPLATE_HINT,
-        )
+    refuse_placeholders(doc)
 
 
 def _refuse_unquoted(path: Path) -> None:

@@ -16,9 +16,9 @@ from montage.batch.rows import BatchError, Row
 from montage.errors import Problem, StoryboardError
 from montage.options import LoadOptions
 from montage.storyboard.load import LoadedStoryboard, load_storyboard_doc
+from montage.storyboard.placeholders import PLACEHOLDER, strings
 from montage.storyboard.yamlio import PathKey, YamlDoc, format_path
 
-PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 _BRACES = re.compile(r"\{\{|\}\}")
 
 
@@ -99,15 +99,6 @@ def _missing(row: Row, name: str, where: str) -> Problem:
         where,
         f"add a {name!r} column or field to the rows and fill it",
     )
-
-
-def strings(data: Any, key: PathKey) -> list[tuple[PathKey, str]]:
-    """Every string value in `data`, with its path below `key`."""
-    if isinstance(data, dict):
-        return [item for k, v in data.items() for item in strings(v, (*key, k))]
-    if isinstance(data, list):
-        return [item for i, v in enumerate(data) for item in strings(v, (*key, i))]
-    return [(key, data)] if isinstance(data, str) else []
 
 
 def rebuild(data: Any, key: PathKey, filled: dict[PathKey, Any]) -> Any:

@@ -20,6 +20,7 @@ from montage.storyboard.diagnose import problems_from
 from montage.storyboard.layers import Layered, deep_merge, overrides_doc, stack
 from montage.storyboard.model import Storyboard
 from montage.storyboard.paths import PathPolicy, media_path_findings
+from montage.storyboard.placeholders import refuse_placeholders
 from montage.storyboard.yamlio import PathKey, YamlDoc, format_path, load_yaml_file
 
 _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -71,6 +72,7 @@ def load_storyboard(
 ) -> LoadedStoryboard:
     """Load, layer and validate a storyboard, raising one StoryboardError with every problem."""
     doc = load_yaml_file(path)  # locations show the path as the user typed it
+    refuse_placeholders(doc)  # a batch template: only `montage batch` can fill it
     return load_storyboard_doc(
         doc, path, overrides=overrides, presets_dirs=presets_dirs, allow_outside=allow_outside
     )

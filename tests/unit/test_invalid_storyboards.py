@@ -779,6 +779,17 @@ CASES = [
         id="unknown-time-zone",
     ),
     pytest.param(
+        Case(
+            CLIP + "    caption: 'Well done {{ name }}!'\n",
+            3,
+            14,
+            "clips[0].caption",
+            "this looks like a template",
+            "`template:` in a batch file",
+        ),
+        id="template-rendered-directly",
+    ),
+    pytest.param(
         Case("version: true\n" + CLIP, 1, 10, "version", "write `version: 1`"),
         id="version-true",
     ),
