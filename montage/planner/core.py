@@ -97,9 +97,11 @@ def _label_regions(board: Storyboard, canvas: Canvas) -> tuple[Rect, Rect] | Non
         return None
     before, after = compare_boxes(canvas, board.compare.layout)
     if board.compare.layout == "wipe":
-        # Labels sit over the side each picture is revealed on: after on the left.
-        half = canvas.width // 2
-        return Rect(half, 0, canvas.width - half, canvas.height), Rect(0, 0, half, canvas.height)
+        # Labels sit over the side each picture is revealed on: after on the left. A gap
+        # down the middle keeps them apart on narrow canvases, where they would touch.
+        half, gap = canvas.width // 2, max(8, canvas.width // 30)
+        before_region = Rect(half + gap, 0, canvas.width - half - gap, canvas.height)
+        return before_region, Rect(0, 0, half - gap, canvas.height)
     return before, after
 
 
