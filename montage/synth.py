@@ -49,6 +49,10 @@ def make_video(
     pix_fmt: str = "yuv420p",
     hdr: bool = False,
     faststart: bool = False,
+    sar: tuple[int, int] | None = None,
+    marker: bool = False,
+    audio_offset: float = 0.0,
+    sync_mark: float | None = None,
 ) -> Path:
     """Write a small test clip to `path` (container from its suffix) and return the path.
 
@@ -62,22 +66,35 @@ def make_video(
       `com.apple.quicktime.creationdate` (custom keys use `-movflags use_metadata_tags`).
     - `hdr`: 10-bit BT.2020 with the HLG transfer (`arib-std-b67`); libx265 or libvpx-vp9.
     - `faststart`: moov atom at the front, so a truncated copy still opens.
+    - `sar`: anamorphic: the `width`x`height` pixels are shown `num`:`den` wide each, so the
+      displayed width is `width * num / den`.
+    - `marker`: a white square (square as displayed, SAR applied) in the centre of the
+      picture, so tests can measure the displayed shape in any fit.
+    - `audio_offset`: the sound stream starts this many seconds after the picture stream
+      (before it when negative), as phone clips often do; the file starts with the earlier.
+    - `sync_mark`: at this time, as a player shows the file, a 0.2 s white flash on a black
+      picture and a 0.1 s beep (at `tone_hz`) in silence, to measure A/V sync.
     """
     _check_video_args(codec, rotate, hdr)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    args = [*_video_input(width, height, fps, duration, color, rotate, vfr)]
+    picture_delay, sound_delay = max(-audio_offset, 0.0), max(audio_offset, 0.0)
+    flash = None if sync_mark is None else sync_mark - picture_delay  # on the stream's clock
+    square = _marker(width, height, sar) if marker else None
+    source = _video_source(width, height, fps, duration, color, vfr, square)
+    args = [*_video_input(source, rotate, picture_delay, flash)]
     if audio:
-        args += ["-f", "lavfi", "-i", f"sine=f={tone_hz}:sample_rate=48000:d={duration}"]
+        beep = None if sync_mark is None else sync_mark - sound_delay
+        args += _audio_input(duration, tone_hz, sound_delay, beep)
     args += ["-map", "0:v:0", *(["-map", "1:a:0"] if audio else [])]
-    args += _video_filter(vfr, hdr, pix_fmt)
+    args += _video_filter(vfr, hdr, pix_fmt, sar)
     args += ["-c:v", codec, *_CODEC_ARGS[codec]]
     if codec == "libx265" and path.suffix.lower() in _MP4_LIKE:
         args += ["-tag:v", "hvc1"]
     if audio:
         args += ["-c:a", _audio_codec(path), "-b:a", "64k"]
     args += _metadata_args(path, metadata or {}, faststart)
-    _run([*args, "-t", f"{duration}"], path)
+    _run([*args, "-t", f"{duration + abs(audio_offset)}"], path)
     return path
 
 
@@ -91,25 +108,58 @@ def _check_video_args(codec: str, rotate: int, hdr: bool) -> None:
         raise ValueError("hdr=True needs codec='libx265' or 'libvpx-vp9'")
 
 
-def _video_input(
+def _video_source(
     width: int,
     height: int,
     fps: float,
     duration: float,
     color: str | None,
-    rotate: int,
     vfr: bool,
-) -> list[str]:
-    """The lavfi video input, with the rotation side data set on it when asked."""
+    marker: tuple[int, int] | None,
+) -> str:
+    """The lavfi picture: a colour or `testsrc2`, with the centre marker when asked."""
     rate = fps * 2 if vfr else fps
     size = f"s={width}x{height}:r={rate}:d={duration}"
     source = f"color=c={color}:{size}" if color else f"testsrc2={size}"
+    if marker:
+        w, h = marker
+        source += f",drawbox=x=(iw-{w})/2:y=(ih-{h})/2:w={w}:h={h}:color=white:t=fill"
+    return source
+
+
+def _marker(width: int, height: int, sar: tuple[int, int] | None) -> tuple[int, int]:
+    """Stored size of a centre square a third of the displayed short side."""
+    num, den = sar or (1, 1)
+    side = min(width * num // den, height) // 3
+    return max(2, round(side * den / num)), side
+
+
+def _video_input(source: str, rotate: int, delay: float, flash: float | None) -> list[str]:
+    """The lavfi video input: rotation side data, a start delay and the sync flash."""
+    if flash is not None:
+        # Drawn inside the source, where `t` is the stream's own clock (before the delay).
+        enable = f"between(t,{flash:.6f},{flash + 0.2 - 1e-6:.6f})"
+        source += f",drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='{enable}'"
     rotation = ["-display_rotation", str(rotate), "-noautorotate"] if rotate else []
-    return [*rotation, "-f", "lavfi", "-i", source]
+    return [*rotation, *_delay(delay), "-f", "lavfi", "-i", source]
 
 
-def _video_filter(vfr: bool, hdr: bool, pix_fmt: str) -> list[str]:
-    """Frame selection for VFR, colour tags for HDR, and the pixel format."""
+def _audio_input(duration: float, tone_hz: float, delay: float, beep: float | None) -> list[str]:
+    """The lavfi sound input: a steady tone, or silence with a 0.1 s beep at `beep`."""
+    source = f"sine=f={tone_hz}:sample_rate=48000:d={duration}"
+    if beep is not None:
+        wave = f"if(between(t,{beep:.6f},{beep + 0.1:.6f}),0.5*sin(2*PI*{tone_hz}*t),0)"
+        source = f"aevalsrc='{wave}':s=48000:d={duration}"
+    return [*_delay(delay), "-f", "lavfi", "-i", source]
+
+
+def _delay(seconds: float) -> list[str]:
+    """`-itsoffset`: the next input's timestamps start `seconds` later in the file."""
+    return ["-itsoffset", f"{seconds:.6f}"] if seconds else []
+
+
+def _video_filter(vfr: bool, hdr: bool, pix_fmt: str, sar: tuple[int, int] | None) -> list[str]:
+    """Frame selection for VFR, colour tags for HDR, the pixel format and aspect."""
     filters: list[str] = []
     if vfr:
         filters.append(r"select='lt(mod(n\,4)\,2)'")
@@ -119,6 +169,8 @@ def _video_filter(vfr: bool, hdr: bool, pix_fmt: str) -> list[str]:
         )
         pix_fmt = "yuv420p10le"
     filters.append(f"format={pix_fmt}")
+    if sar:
+        filters.append(f"setsar={sar[0]}/{sar[1]}")
     return ["-vf", ",".join(filters), *(["-fps_mode", "vfr"] if vfr else [])]
 
 

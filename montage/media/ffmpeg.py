@@ -113,7 +113,8 @@ def media_input_args(path: Path) -> list[str]:
 # --- the header `ffmpeg -i FILE` prints (there is no ffprobe) ------------------------
 
 _INPUT = re.compile(r"^Input #0, (.+?), from ")
-_DURATION = re.compile(r"^Duration:\s*(\d+):(\d+):(\d+(?:\.\d+)?)")
+_CONTAINER_START = re.compile(r", start: (-?\d+(?:\.\d+)?)")
+_STREAM_START = re.compile(r"(?:^|, )start (-?\d+(?:\.\d+)?)")
 _STREAM = re.compile(r"^Stream #0:\d+\S*: (\w+): (.*)$")
 _HMS = re.compile(r"^(\d+):(\d+):(\d+(?:\.\d+)?)")
 
@@ -141,13 +142,26 @@ class StreamHeader:
         """The stream's metadata, keys lowercased."""
         return _parse_tags(_subsection(self.body, "Metadata:"))
 
+    @property
+    def start(self) -> float | None:
+        """The stream's first timestamp in seconds; None when ffmpeg printed none.
+
+        ffmpeg prints `, start 0.500000` on the stream line only for a known, non-zero start.
+        """
+        m = _STREAM_START.search(self.desc)
+        return float(m.group(1)) if m else None
+
 
 @dataclass
 class InputHeader:
-    """What `ffmpeg -i` printed about input #0; `format` is empty if it could not open it."""
+    """What `ffmpeg -i` printed about input #0; `format` is empty if it could not open it.
+
+    `start` is the container's start: the earliest first timestamp of its streams.
+    """
 
     format: str = ""
     duration: float | None = None
+    start: float | None = None
     tags: dict[str, str] = field(default_factory=dict)
     streams: list[StreamHeader] = field(default_factory=list)
 
@@ -183,8 +197,10 @@ def _read_section(header: InputHeader, head: str, body: list[str]) -> None:
     """Fold one top-level section of the input block into `header`."""
     if m := _STREAM.match(head):
         header.streams.append(StreamHeader(m.group(1), m.group(2), body))
-    elif _DURATION.match(head):
+    elif head.startswith("Duration:"):  # "Duration: N/A, start: 0.0, ..." also has a start
         header.duration = parse_hms(head[len("Duration:") :].split(",", 1)[0])
+        if m := _CONTAINER_START.search(head):
+            header.start = float(m.group(1))
     elif head == "Metadata:":
         header.tags = _parse_tags(body)
     elif head.startswith("Program"):

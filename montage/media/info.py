@@ -26,7 +26,12 @@ class DateFinding:
 
 @dataclass(frozen=True)
 class MediaInfo:
-    """Stream facts of one source, with width/height as displayed (rotation applied)."""
+    """Stream facts of one source, with width/height as displayed (rotation and SAR applied).
+
+    `video_start` and `audio_start` are the seconds from the start of the file (its
+    earliest stream) to its first picture and first sound. Phone clips often start one
+    stream 20-100 ms after the other; a player keeps them apart, and so must a render.
+    """
 
     path: Path
     kind: MediaKind
@@ -36,6 +41,8 @@ class MediaInfo:
     duration: float | None = None
     fps: float | None = None
     has_audio: bool = False
+    video_start: float = 0.0
+    audio_start: float = 0.0
     video_codec: str = ""
     audio_codec: str | None = None
     pix_fmt: str = ""

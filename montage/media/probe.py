@@ -339,6 +339,8 @@ def _probe_video(path: Path, header: InputHeader, video: StreamHeader) -> MediaI
         duration=_duration(path, header, video),
         fps=facts.fps,
         has_audio=audio is not None,
+        video_start=_stream_offset(video, header),
+        audio_start=_stream_offset(audio, header) if audio else 0.0,
         video_codec=video.codec,
         audio_codec=audio.codec if audio else None,
         pix_fmt=facts.pix_fmt,
@@ -346,6 +348,20 @@ def _probe_video(path: Path, header: InputHeader, video: StreamHeader) -> MediaI
         date=find_date(path, tags),
         tags=tags,
     )
+
+
+def _stream_offset(stream: StreamHeader, header: InputHeader) -> float:
+    """Seconds from the container's start to the stream's first timestamp.
+
+    ffmpeg omits a stream's start when it is 0 or unknown. The container starts with its
+    earliest stream, so an omitted start is 0 unless the container starts later, in which
+    case it is unknown and taken as the container's.
+    """
+    container = header.start or 0.0
+    own = stream.start
+    if own is None:
+        own = max(container, 0.0)
+    return round(max(own - container, 0.0), 6)  # ffmpeg prints microseconds
 
 
 def _displayed(width: int, height: int, swap: bool) -> tuple[int, int]:

@@ -39,6 +39,10 @@ SPECS: dict[str, tuple[str, dict[str, Any]]] = {
     "exif6.jpg": ("photo", {"orientation": 6, "exif_datetime": "2023:01:15 12:34:56"}),
     "plain.png": ("photo", {"width": 200, "height": 100}),
     "tone.m4a": ("audio", {}),
+    "late_picture.mp4": ("video", {"audio_offset": -0.1}),
+    "late_sound.mov": ("video", {"audio_offset": 0.1}),
+    "plain.ts": ("video", {}),
+    "anamorphic.mp4": ("video", {"width": 120, "height": 90, "sar": (4, 3), "audio": False}),
 }
 
 

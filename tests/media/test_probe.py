@@ -125,6 +125,29 @@ def test_probe_is_cached_until_the_file_changes(clips: dict[str, Path], tmp_path
     assert probe(copy) is not first
 
 
+def test_stream_starts_are_read_from_the_header(clips: dict[str, Path]) -> None:
+    plain = probe(clips["plain.mp4"])
+    assert plain.video_start == plain.audio_start == 0.0
+    late_picture = probe(clips["late_picture.mp4"])
+    assert late_picture.video_start == pytest.approx(0.1, abs=0.001)
+    assert late_picture.audio_start == 0.0
+    # AAC's 1024 priming samples start 21 ms before the sound itself, and are counted.
+    late_sound = probe(clips["late_sound.mov"])
+    assert late_sound.video_start == 0.0
+    assert late_sound.audio_start == pytest.approx(0.1 - 1024 / 48000, abs=0.001)
+
+
+def test_stream_starts_count_from_the_container_start(clips: dict[str, Path]) -> None:
+    info = probe(clips["plain.ts"])  # MPEG-TS: the container starts at 1.4 s, not 0
+    assert 0.0 <= info.video_start < 0.05 and 0.0 <= info.audio_start < 0.05
+    assert min(info.video_start, info.audio_start) == 0.0
+
+
+def test_anamorphic_clip_reports_its_displayed_size(clips: dict[str, Path]) -> None:
+    info = probe(clips["anamorphic.mp4"])  # 120x90 pixels, each 4:3 wide
+    assert (info.width, info.height) == (160, 90)
+
+
 def test_check_decodable_passes_a_whole_clip(clips: dict[str, Path]) -> None:
     info = probe(clips["long.mp4"])
     assert check_decodable(clips["long.mp4"], info, timeout=30) == pytest.approx(4.0, abs=0.1)
@@ -214,6 +237,25 @@ def test_parse_canned_header() -> None:
     assert video.codec == "h264"
     assert video.tokens[1].startswith("yuv420p10le(")
     assert "displaymatrix: rotation of -90.00 degrees" in "\n".join(video.body)
+
+
+def test_parse_stream_and_container_starts() -> None:
+    header = parse_input_header(CANNED.replace("90k tbn", "90k tbn, start 1.621333 (default)"))
+    assert header.start == pytest.approx(1.4)
+    assert header.streams[0].start == pytest.approx(1.621333)
+    assert header.streams[1].start is None  # printed only when known and not 0
+
+
+def test_unprinted_stream_start_is_zero_or_the_container_start() -> None:
+    from montage.media.probe import _stream_offset
+
+    mpegts = parse_input_header(CANNED)  # container at 1.4 s: an unprinted start is unknown
+    assert _stream_offset(mpegts.streams[1], mpegts) == 0.0
+    live = parse_input_header(
+        CANNED.replace("Duration: 00:01:02.50, start: 1.400000", "Duration: N/A, start: -0.021")
+    )
+    assert live.duration is None and live.start == pytest.approx(-0.021)
+    assert _stream_offset(live.streams[1], live) == pytest.approx(0.021)  # it starts at 0
 
 
 def test_parse_nothing_when_ffmpeg_could_not_open() -> None:
