@@ -172,6 +172,11 @@ class AudioCue:
 
     Clip cues play `source_in`.. at `speed` from frame `start` for `frames`; music loops
     to fill its range. `duck` lists frame ranges in which music drops to `duck_level`.
+    `source_in` is the time of the picture's first frame, counted like the picture's from
+    the start of the file; `stream_start` is when the file's sound starts on that clock,
+    so sound that starts late is preceded by silence and the two stay in sync.
+    `fade_in`/`fade_out` are frames (transitions); `edge_fade` is seconds of fade at an
+    edge without one, so a hard cut does not click.
     """
 
     kind: Literal["clip", "music"]
@@ -179,10 +184,12 @@ class AudioCue:
     start: int
     frames: int
     source_in: float = 0.0
+    stream_start: float = 0.0
     speed: float = 1.0
     volume: float = 1.0
     fade_in: int = 0
     fade_out: int = 0
+    edge_fade: float = 0.0
     duck: tuple[tuple[int, int], ...] = ()
     duck_level: float = 1.0
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from montage.planner.segments import first_frame
 from montage.planner.shots import Shot
 from montage.storyboard.model import Storyboard
 from montage.timeline import AudioCue, Segment
 
-CUT_FADE_SECONDS = 0.010  # a 10 ms fade at hard cuts removes clicks
+# A 10 ms fade at hard cuts removes clicks. It is counted in seconds, not frames: a whole
+# frame (33 ms at 30 fps) audibly softens the first syllable after a cut.
+CUT_FADE_SECONDS = 0.010
 
 
 def audio_cues(
@@ -20,7 +23,6 @@ def audio_cues(
     """Clip cues aligned to their segments (fading with transitions) plus the music cue."""
     by_index = {shot.index: shot for shot in shots}
     cues: list[AudioCue] = []
-    cut_fade = max(1, round(CUT_FADE_SECONDS * fps))
     for number, segment in enumerate(segments):
         if segment.kind != "clip" or segment.clip_index is None:
             continue
@@ -34,11 +36,13 @@ def audio_cues(
                 path=shot.path,
                 start=segment.start,
                 frames=segment.frames,
-                source_in=shot.source_in,
+                source_in=first_frame(shot),
+                stream_start=shot.info.audio_start,
                 speed=shot.clip.speed,
                 volume=shot.clip.volume,
-                fade_in=max(segment.enter.frames, cut_fade),
-                fade_out=max(exit_frames, cut_fade),
+                fade_in=segment.enter.frames,
+                fade_out=exit_frames,
+                edge_fade=CUT_FADE_SECONDS,
             )
         )
     music = board.audio.music

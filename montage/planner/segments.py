@@ -67,6 +67,15 @@ def _clip_segment(shot: Shot, board: Storyboard, canvas: Canvas) -> Segment:
     )
 
 
+def first_frame(shot: Shot) -> float:
+    """Where the shot's picture starts in the file: its in-point, or the first frame if later.
+
+    A video stream may start after the file does (after its sound); the decoder then shows
+    that first frame at the segment's start, so the sound must start there too.
+    """
+    return max(shot.source_in, shot.info.video_start)
+
+
 def shot_picture(shot: Shot, box: Rect, fit: str, board: Storyboard) -> Picture:
     """How `shot` is decoded into `box`."""
     return Picture(
@@ -74,7 +83,7 @@ def shot_picture(shot: Shot, box: Rect, fit: str, board: Storyboard) -> Picture:
         still=shot.info.is_still,
         box=box,
         fit=fit,  # type: ignore[arg-type]
-        source_in=shot.source_in,
+        source_in=first_frame(shot),
         source_out=shot.source_out,
         speed=shot.clip.speed,
         aspect=shot.info.width / shot.info.height,

@@ -114,28 +114,50 @@ def _mix(cues: tuple[AudioCue, ...], timeline: Timeline, target: Scratch) -> Non
 
 
 def _cue_chain(cue: AudioCue, fps: int, rate: int) -> str:
-    seconds = cue.frames / fps
-    fade_in, fade_out = cue.fade_in / fps, cue.fade_out / fps
-    steps = []
-    if cue.kind == "clip":
-        steps.append(f"atrim=start={cue.source_in:.6f}:duration={seconds * cue.speed + 0.1:.6f}")
-        steps.append("asetpts=PTS-STARTPTS")
-        steps += _tempo(cue.speed)
-    steps += [
-        FORMAT,
-        f"apad=whole_len={cue.frames * rate // fps}",
-        f"atrim=end_sample={cue.frames * rate // fps}",
-    ]
-    if fade_in:
-        steps.append(f"afade=t=in:st=0:d={fade_in:.6f}")
-    if fade_out:
-        steps.append(f"afade=t=out:st={max(seconds - fade_out, 0):.6f}:d={fade_out:.6f}")
+    total = cue.frames * rate // fps
+    steps = _clip_steps(cue, fps, rate) if cue.kind == "clip" else [FORMAT]
+    steps += [f"apad=whole_len={total}", f"atrim=end_sample={total}"]
+    steps += _fades(cue, fps, rate, total)
     steps.append(f"volume={cue.volume:.4f}")
     if cue.duck:
         steps.append(f"volume='{_duck_expression(cue, fps)}':eval=frame")
     if cue.start:
         steps.append(f"adelay=delays={cue.start * rate // fps}S:all=1")
     return ",".join(steps)
+
+
+def _clip_steps(cue: AudioCue, fps: int, rate: int) -> list[str]:
+    """Cut a clip's sound so that it starts with the picture, then set its speed.
+
+    Times are counted from the sound's own first sample (ffmpeg rebases a stream to the
+    container's start or, for MPEG-TS and the like, to its own, so only this is the same
+    everywhere). Sound that starts after the picture gets silence in front, in samples.
+    """
+    offset = cue.source_in - cue.stream_start  # where the picture starts, on the sound's clock
+    source_seconds = cue.frames / fps * cue.speed + 0.1  # a little spare: apad/atrim cut it
+    steps = [
+        "asetpts=PTS-STARTPTS",
+        f"atrim=start={max(offset, 0.0):.6f}:duration={source_seconds:.6f}",
+        "asetpts=PTS-STARTPTS",
+        *_tempo(cue.speed),
+        FORMAT,
+    ]
+    if offset < 0:
+        steps.append(f"adelay=delays={round(-offset / cue.speed * rate)}S:all=1")
+    return steps
+
+
+def _fades(cue: AudioCue, fps: int, rate: int, total: int) -> list[str]:
+    """Sample-exact fades: a transition's frames, at least `edge_fade` seconds at a cut."""
+    edge = round(cue.edge_fade * rate)
+    fade_in = min(max(cue.fade_in * rate // fps, edge), total)
+    fade_out = min(max(cue.fade_out * rate // fps, edge), total)
+    steps = []
+    if fade_in:
+        steps.append(f"afade=t=in:ss=0:ns={fade_in}")
+    if fade_out:
+        steps.append(f"afade=t=out:ss={total - fade_out}:ns={fade_out}")
+    return steps
 
 
 def _tempo(speed: float) -> list[str]:

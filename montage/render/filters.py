@@ -27,36 +27,65 @@ def ffmpeg_colour(colour: str) -> str:
 
 
 def fit_chain(fit: str, width: int, height: int, source_aspect: float, background: str) -> str:
-    """Scale a source into a width x height box: cover crops, contain pads, blur fills."""
+    """Scale a source into a width x height box: cover crops, contain pads, blur fills.
+
+    `source_aspect` is the displayed aspect (rotation and sample aspect ratio applied).
+    Sizes are computed here rather than by `force_original_aspect_ratio`, which keeps the
+    stored pixel aspect and squashes anamorphic (non-square pixel) video; this way the
+    one scale pass also makes the pixels square.
+    """
     box_aspect = width / height
     if fit == "blur" and abs(source_aspect / box_aspect - 1) < ASPECT_TOLERANCE:
         fit = "cover"  # same shape: nothing to fill
     if fit == "cover":
         return (
-            f"scale={width}:{height}:force_original_aspect_ratio=increase:flags=bicubic:"
-            f"{TO_BT709},crop={width}:{height}"
+            f"{_scale(*cover_size(source_aspect, width, height))}:flags=bicubic:{TO_BT709},"
+            f"setsar=1,crop={width}:{height}"
         )
     if fit == "contain":
         return (
-            f"scale={width}:{height}:force_original_aspect_ratio=decrease:flags=bicubic:"
-            f"{TO_BT709},format=yuv420p,"
+            f"{_scale(*contain_size(source_aspect, width, height))}:flags=bicubic:{TO_BT709},"
+            f"setsar=1,format=yuv420p,"
             f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color={ffmpeg_colour(background)}"
         )
-    return _blur_pad(width, height)
+    return _blur_pad(width, height, source_aspect)
 
 
-def _blur_pad(width: int, height: int) -> str:
+def cover_size(aspect: float, width: int, height: int) -> tuple[int, int]:
+    """Even size of a picture of `aspect` that just covers a width x height box."""
+    if aspect >= width / height:
+        return max(width, _even(height * aspect)), height
+    return width, max(height, _even(width / aspect))
+
+
+def contain_size(aspect: float, width: int, height: int) -> tuple[int, int]:
+    """Even size of a picture of `aspect` that just fits inside a width x height box."""
+    if aspect >= width / height:
+        return width, min(height, _even(width / aspect))
+    return min(width, _even(height * aspect)), height
+
+
+def _even(value: float) -> int:
+    # 4:2:0 chroma covers 2x2 pixels: even sizes keep edges and centring exact.
+    return max(2, round(value / 2) * 2)
+
+
+def _scale(width: int, height: int) -> str:
+    return f"scale={width}:{height}"
+
+
+def _blur_pad(width: int, height: int, aspect: float) -> str:
     # The backdrop is blurred at 1/8 size and scaled up: the same look for a fraction of
     # the cost of blurring a full 1080x1920 frame.
     small_w = max(2, width // BLUR_DOWNSCALE)
     small_h = max(2, height // BLUR_DOWNSCALE)
     return (
         "split=2[bg_in][fg_in];"
-        f"[bg_in]scale={small_w}:{small_h}:force_original_aspect_ratio=increase,"
+        f"[bg_in]{_scale(*cover_size(aspect, small_w, small_h))},setsar=1,"
         f"crop={small_w}:{small_h},boxblur=4:2,eq=brightness=-0.12:saturation=0.9,"
         f"scale={width}:{height}:flags=bilinear:{TO_BT709},format=yuv420p[bg];"
-        f"[fg_in]scale={width}:{height}:force_original_aspect_ratio=decrease:flags=bicubic:"
-        f"{TO_BT709},format=yuv420p[fg];"
+        f"[fg_in]{_scale(*contain_size(aspect, width, height))}:flags=bicubic:"
+        f"{TO_BT709},setsar=1,format=yuv420p[fg];"
         "[bg][fg]overlay=(W-w)/2:(H-h)/2:format=yuv420"
     )
 
@@ -76,5 +105,10 @@ def video_chain(picture: Picture, fps: int, source_aspect: float, background: st
 
 
 def still_chain(picture: Picture) -> str:
-    """Graph for grabbing one full-quality frame of a video (cards, frozen frames)."""
-    return (HDR_TO_SDR + "," if picture.hdr else "") + "format=rgb24"
+    """Graph for grabbing one full-quality frame of a video (cards, frozen frames).
+
+    The frame is widened to square pixels (an anamorphic frame would otherwise be fitted
+    squashed); for square pixels the scale is a no-op. One frame, so the cost is nil.
+    """
+    square = "scale=trunc(iw*sar/2)*2:ih,setsar=1"
+    return (HDR_TO_SDR + "," if picture.hdr else "") + square + ",format=rgb24"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from datetime import datetime, timedelta, timezone
@@ -369,12 +370,41 @@ def test_audio_cues_follow_the_picture() -> None:
     clip_cues = [c for c in timeline.audio if c.kind == "clip"]
     assert [c.path.name for c in clip_cues] == ["a_4s.mp4", "d_4s.mp4"]
     assert clip_cues[1].volume == 0.5
-    assert all(c.fade_in == c.fade_out == 1 for c in clip_cues)  # 10 ms at cuts
+    # Cuts fade the sound over 10 ms, not over a frame (33 ms at 30 fps).
+    assert all(c.fade_in == c.fade_out == 0 and c.edge_fade == 0.010 for c in clip_cues)
     segments = {s.pictures[0].path.name: s for s in timeline.segments}
     assert clip_cues[1].start == segments["d_4s.mp4"].start
     music = timeline.audio[-1]
     assert (music.kind, music.start, music.frames) == ("music", 0, timeline.total_frames)
     assert music.duck == ((0, 120), (360, 480)) and music.fade_out == 60
+
+
+def test_transition_fades_stay_in_frames() -> None:
+    board = make_board(THREE, transition={"kind": "crossfade", "duration": 0.5})
+    first, second, third = (c for c in run(board).audio if c.kind == "clip")
+    assert (first.fade_in, first.fade_out, second.fade_in, third.fade_out) == (0, 15, 15, 0)
+
+
+def offset_probe(path: Path) -> MediaInfo:
+    """Clips whose picture ('pic') or sound ('snd') starts 0.08 s after the file does."""
+    info = fake_probe(path)
+    late = {"pic": (0.08, 0.0), "snd": (0.0, 0.08)}.get(path.stem.split("_")[-1], (0.0, 0.0))
+    return dataclasses.replace(info, video_start=late[0], audio_start=late[1])
+
+
+def test_sound_starts_where_the_picture_does() -> None:
+    clips = [
+        {"path": "a_4s_pic.mp4", "date": "2023-01-01"},
+        {"path": "b_4s_pic.mp4", "date": "2023-01-02", "trim": {"start": 0.5}},
+        {"path": "c_4s_snd.mp4", "date": "2023-01-03"},
+    ]
+    timeline = run(make_board(clips, transition={"kind": "cut"}), offset_probe)
+    pictures = [s.pictures[0] for s in timeline.segments]
+    cues = [c for c in timeline.audio if c.kind == "clip"]
+    # The picture of a late video starts at its first frame; its sound is cut there too.
+    assert [p.source_in for p in pictures] == [0.08, 0.5, 0.0]
+    assert [c.source_in for c in cues] == [0.08, 0.5, 0.0]
+    assert [c.stream_start for c in cues] == [0.0, 0.0, 0.08]  # late sound: silence first
 
 
 def test_muted_montage_has_no_clip_cues() -> None:
