@@ -23,7 +23,7 @@ SLACK_SECONDS = 0.25  # containers round durations; a quarter second is not a tr
 
 
 def readable_seconds(path: Path) -> float | None:
-    """How far into `path` the video packets go, or None if none can be read.
+    """How far into `path` the video and sound packets go, or None if none can be read.
 
     Only media demuxers are allowed (`media_input_args`): a playlist is not followed.
     """
@@ -39,8 +39,12 @@ def _readable_cached(path: Path, size: int, mtime_ns: int) -> float | None:
         "-progress",
         "pipe:1",
         *media_input_args(path),
+        # Sound too: a file whose sound outlasts its picture is whole, and a cut copy
+        # loses both (they are interleaved), so the later of the two is what counts.
         "-map",
         "0:v:0",
+        "-map",
+        "0:a?",
         "-c",
         "copy",
         "-f",

@@ -101,6 +101,16 @@ def _derive(folder: Path) -> None:
     _ffmpeg_copy(folder / "vp9.webm", folder / "live.webm", "-c", "copy", "-live", "1")
     _ffmpeg_copy(folder / "clip.mp4", folder / "bad-audio.mp4", "-c", "copy", "-bsf:a", "noise=1")
     _write_png_header(folder / "bomb.png", 20000, 20000)
+    _sound_outlasting_picture(folder / "long-sound.mp4")
+
+
+def _sound_outlasting_picture(path: Path) -> None:
+    """A whole file whose sound (3 s) goes on after its picture (2 s) ends."""
+    picture = ["-f", "lavfi", "-i", "testsrc=s=160x120:d=2:r=30"]
+    sound = ["-f", "lavfi", "-i", "sine=d=3"]
+    args = [*picture, *sound, "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac"]
+    done = run_ffmpeg(["-v", "error", *args, "-y", str(path)], timeout=60)
+    assert done.returncode == 0, done.stderr
 
 
 def _ffmpeg_copy(src: Path, dst: Path, *args: str) -> None:

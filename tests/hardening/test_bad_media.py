@@ -113,6 +113,7 @@ CASES = [
         id="undecodable-audio",
     ),
     pytest.param(Case(("live.webm",), 0, (), seconds=1.0), id="webm-without-duration"),
+    pytest.param(Case(("long-sound.mp4",), 0, (), seconds=3.0), id="sound-outlasts-picture"),
     pytest.param(
         Case(
             ("clip.mp4",),
