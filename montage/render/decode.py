@@ -32,25 +32,26 @@ class VideoReader:
     ) -> None:
         self.picture = picture
         self.size = (picture.box.w, picture.box.h)
-        start = picture.source_in + skip * picture.speed / fps
+        start, discard = _start(picture, fps, skip)
         # stderr goes to a file: a pipe nobody drains could fill up and stall ffmpeg.
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
         chain = video_chain(picture, fps, picture.aspect, background)
-        self._proc = _spawn(picture.path, start, chain, frames, self._errors)
-        self._frames = ReadAhead(self._read_frames(frames), name="montage-decode")
+        self._proc = _spawn(picture.path, start, chain, discard + frames, self._errors)
+        self._frames = ReadAhead(self._read_frames(discard, frames), name="montage-decode")
 
-    def _read_frames(self, count: int) -> Iterator[Frame]:
+    def _read_frames(self, discard: int, count: int) -> Iterator[Frame]:
         stdout = self._proc.stdout
         assert stdout is not None
         width, height = self.size
-        for _ in range(count):
+        for number in range(discard + count):
             buffer = bytearray(width * height * 3 // 2)
             try:
                 if not _fill(stdout, buffer):
                     return
             except (OSError, ValueError):
                 return  # closed under us by close()
-            yield Frame.wrap(width, height, buffer)
+            if number >= discard:
+                yield Frame.wrap(width, height, buffer)
 
     def read(self) -> Frame:
         """The next frame; past the end of the source, the last frame again."""
@@ -73,6 +74,25 @@ class VideoReader:
         _end(self._proc)
         self._frames.close()
         self._errors.close()
+
+
+# How far before a source's end a reader starts when asked for a frame past it.
+HOLD_LEAD_SECONDS = 1.0
+
+
+def _start(picture: Picture, fps: int, skip: int) -> tuple[float, int]:
+    """Where to seek for the frame `skip` frames into `picture`, and how many output
+    frames to drop before it.
+
+    Past the source's end (a short clip held in a longer compare, a random-access
+    `still`) a seek decodes nothing, so the reader starts a little before the end and
+    drops frames until the held last one: the frame a render from the start shows.
+    """
+    start = picture.source_in + skip * picture.speed / fps
+    latest = max(picture.source_in, picture.source_out - HOLD_LEAD_SECONDS)
+    if picture.source_out <= picture.source_in or start <= latest:
+        return start, 0
+    return latest, round((start - latest) * fps / picture.speed)
 
 
 def _fill(stream: IO[bytes], buffer: bytearray) -> bool:

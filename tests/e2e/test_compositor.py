@@ -33,3 +33,26 @@ def test_random_access_matches_sequential(clips: Path) -> None:
     with Compositor(timeline) as compositor:
         for index in picks:
             assert np.array_equal(compositor.frame(index).buf, in_order[index].buf), index
+
+
+def test_a_frame_held_past_the_end_of_its_clip_matches_sequential(clips: Path) -> None:
+    from montage import synth
+
+    synth.make_video(clips / "moving.mp4", width=320, height=180, duration=1.2, audio=False)
+    storyboard = clips / "hold.yaml"
+    storyboard.write_text(
+        "clips:\n"
+        "  - {path: moving.mp4, date: 2023-01-01}\n"
+        "  - {path: clips/red.mp4, date: 2023-01-02}\n"
+        "compare: {layout: side_by_side, duration: 3}\n",
+        encoding="utf-8",
+    )
+    options = LoadOptions(overrides=tuple(SMALL[1::2]))
+    timeline = plan_loaded(load(storyboard, options), options)
+    compare = timeline.segments[-1]
+    held = compare.end - 5  # the compare outlasts both clips: their last frames hold
+    with Compositor(timeline) as compositor:
+        in_order = [compositor.frame(i) for i in range(timeline.total_frames)]
+    with Compositor(timeline) as compositor:
+        for index in (held, compare.start + 2, held - 10):
+            assert np.array_equal(compositor.frame(index).buf, in_order[index].buf), index
