@@ -12,9 +12,10 @@ import os
 from pathlib import Path
 
 from montage.errors import MontageError, RenderError, SecurityError
+from montage.media.decoding import check_music
 from montage.media.info import MediaInfo
 from montage.media.integrity import ensure_complete
-from montage.media.probe import check_music, probe
+from montage.media.probe import probe
 from montage.options import LoadOptions
 from montage.planner import plan
 from montage.render import RenderResult, render_timeline

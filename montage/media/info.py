@@ -7,6 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
+from montage.errors import MediaError, Problem
+
 MediaKind = Literal["video", "image"]
 
 
@@ -54,3 +56,8 @@ class MediaInfo:
     def is_still(self) -> bool:
         """True for photos, which are shown for a chosen duration."""
         return self.kind == "image"
+
+
+def media_error(path: Path, message: str, hint: str) -> MediaError:
+    """A MediaError whose message starts with the file it is about."""
+    return MediaError([Problem(f"'{path}' {message}", hint=hint)])

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from montage.errors import MediaError, SecurityError
+from montage.media.decoding import check_decodable
 from montage.media.ffmpeg import input_args, parse_input_header, run_ffmpeg
-from montage.media.probe import check_decodable, probe
+from montage.media.probe import probe
 
 
 def test_plain_clip_facts(clips: dict[str, Path]) -> None:
