@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from montage import synth
+
 pytestmark = [pytest.mark.wheel, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parents[1]
@@ -76,10 +78,17 @@ def check_validate_example(bin_dir: Path, root: Path, env: dict[str, str]) -> No
     board = root / "recovery"
     (board / "clips").mkdir(parents=True)
     shutil.copy(EXAMPLE, board / "recovery.yaml")
-    for name in MEDIA:
-        (board / "clips" / name).touch()
+    for name in MEDIA:  # validate probes every file, so tiny real media stand in
+        made = board / "clips" / name
+        if made.suffix == ".jpg":
+            synth.make_photo(made, width=64, height=48)
+        elif made.suffix == ".m4a":
+            synth.make_audio(made, duration=1.0)
+        else:
+            synth.make_video(made, width=64, height=48, duration=4.0)
     result = run([bin_dir / "montage", "validate", "recovery.yaml"], board, env)
-    assert result.stdout.startswith("OK recovery.yaml: 4 clips, 1080x1920@30 (reel)")
+    assert result.stdout.startswith("OK recovery.yaml: 4 clips, "), result.stdout
+    assert "1080x1920@30 (reel)" in result.stdout.splitlines()[0]
 
 
 def test_wheel_installs_and_runs(tmp_path: Path) -> None:

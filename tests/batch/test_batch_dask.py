@@ -80,7 +80,11 @@ def test_ctrl_c_on_dask_stops_running_jobs(cluster: str, long_clip: Path, tmp_pa
     report = run_batch([boards], BatchOptions(scheduler=cluster), observer)
 
     assert report.interrupted
-    assert len(observer.workers) == 2  # "started" came back through the Dask queue
-    assert [report.count(s) for s in ("rendered", "interrupted", "cancelled")] == [0, 2, 4]
+    assert len(observer.workers) >= 2  # "started" came back through the Dask queue
+    # On a loaded machine a job may finish before the stop reaches it; none fails.
+    rendered, interrupted, cancelled = (
+        report.count(s) for s in ("rendered", "interrupted", "cancelled")
+    )
+    assert interrupted >= 1 and cancelled >= 3 and rendered + interrupted + cancelled == 6
     assert partial_files(tmp_path) == []
     assert leftover_ffmpeg(tmp_path) == []

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -137,10 +139,13 @@ class _KillOnStart(Observer):
 
 
 def test_a_worker_killed_mid_job_fails_only_that_job(
-    colour_clips: dict[str, Path], tmp_path: Path
+    colour_clips: dict[str, Path], long_clip: Path, tmp_path: Path
 ) -> None:
     copy_clips(colour_clips, tmp_path)
-    for n, colour in enumerate(["red", "green", "blue", "yellow"]):
+    shutil.copy2(long_clip, tmp_path / "clips" / "long.mp4")
+    # The victim renders the long clip, so it is still running when the parent hears
+    # that it started, however loaded the machine is.
+    for n, colour in enumerate(["red", "long", "blue", "yellow"]):
         (tmp_path / f"job{n}.yaml").write_text(storyboard(f"job{n}", colour))
     observer = _KillOnStart("job1.yaml")
 
@@ -182,8 +187,13 @@ def test_ctrl_c_stops_workers_and_leaves_no_partial_files(long_clip: Path, tmp_p
     report = run_batch([boards], BatchOptions(jobs=2), _InterruptOnce())
 
     assert report.interrupted
-    assert [report.count(s) for s in ("rendered", "interrupted", "cancelled")] == [0, 2, 4]
-    assert not (boards / "out").exists() or list((boards / "out").iterdir()) == []
+    # On a loaded machine a job may finish before the stop reaches it; none fails, and
+    # only finished jobs leave a video.
+    rendered, interrupted, cancelled = (
+        report.count(s) for s in ("rendered", "interrupted", "cancelled")
+    )
+    assert interrupted >= 1 and cancelled >= 3 and rendered + interrupted + cancelled == 6
+    assert len(list(boards.glob("out/*.mp4"))) == rendered
     assert partial_files(tmp_path) == []
     assert leftover_ffmpeg(tmp_path) == []
 
@@ -204,6 +214,9 @@ def test_cli_reports_an_interrupt_with_exit_130(
 
     assert code == 130
     assert "interrupted" in output and "no partial files" in output
-    assert [r.status for r in seen].count("interrupted") == 2 and len(seen) == 6
+    # A job may finish before the stop reaches its worker on a loaded machine; none fails.
+    statuses = Counter(r.status for r in seen)
+    assert statuses["interrupted"] >= 1 and len(seen) == 6, statuses
+    assert set(statuses) <= {"interrupted", "rendered", "cancelled"}, statuses
     assert partial_files(tmp_path) == []
     assert leftover_ffmpeg(tmp_path) == []
