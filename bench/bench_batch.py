@@ -16,7 +16,7 @@ from pathlib import Path
 
 from montage import synth
 from montage.batch import BatchOptions, run_batch
-from montage.batch.backends import available_cores
+from montage.cores import available_cores
 
 JOBS = 8
 COLOURS = ("#C0392B", "#2980B9", "#27AE60", "#8E44AD", "#D35400", "#16A085", "#2C3E50", "#F39C12")

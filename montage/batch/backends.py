@@ -65,14 +65,6 @@ class Backend:
         self._executor.shutdown(wait=True, cancel_futures=True)
 
 
-def available_cores() -> int:
-    """Cores this process may use (respects CPU affinity, e.g. in containers)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 class ProcessBackend(Backend):
     """A local process pool; each worker is its own process group.
 

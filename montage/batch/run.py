@@ -14,13 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from montage.batch.backends import Backend, Message, ProcessBackend, available_cores
+from montage.batch.backends import Backend, Message, ProcessBackend
 from montage.batch.jobs import Job, plan_jobs
 from montage.batch.manifest import is_up_to_date, write_manifest
 from montage.batch.report import BatchReport, JobReport
 from montage.batch.schedule import Scheduler
 from montage.batch.sources import discover
 from montage.batch.worker import Outcome, RenderTask
+from montage.cores import available_cores
 from montage.options import LoadOptions
 
 BackendFactory = Callable[[int], Backend]  # given the number of jobs to run at once

@@ -9,6 +9,8 @@ from __future__ import annotations
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from io import BytesIO
 from pathlib import Path
 from typing import IO
@@ -16,6 +18,7 @@ from typing import IO
 import numpy as np
 from PIL import Image
 
+from montage.cores import decoder_threads
 from montage.errors import RenderError
 from montage.media.ffmpeg import ffmpeg_exe, input_args
 from montage.render.filters import video_chain
@@ -107,10 +110,30 @@ def _fill(stream: IO[bytes], buffer: bytearray) -> bool:
     return True
 
 
+# Decoder threads of the render in progress (see `decoding_threads`); None: the default.
+_THREADS: ContextVar[int | None] = ContextVar("montage_decoder_threads", default=None)
+
+
+@contextmanager
+def decoding_threads(budget: int | None) -> Iterator[None]:
+    """Within the block, decoders share a render's `budget` of cores (`decoder_threads`)."""
+    token = _THREADS.set(decoder_threads(budget))
+    try:
+        yield
+    finally:
+        _THREADS.reset(token)
+
+
 def _command(path: Path, start: float, *outputs: str) -> list[str]:
-    """ffmpeg reading `path` from `start` seconds (a checked, protocol-limited input)."""
+    """ffmpeg reading `path` from `start` seconds (a checked, protocol-limited input).
+
+    Decoding and the filter graph get few threads: each thread costs memory, and one
+    already outpaces the encoder (bench/README.md).
+    """
     seek = ["-ss", f"{start:.6f}"] if start > 0 else []
+    threads = _THREADS.get() or decoder_threads(None)
     head = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error"]
+    head += ["-filter_threads", "1", "-threads", str(threads)]
     return [*head, *seek, *input_args(path), "-map", "0:v:0", *outputs]
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from montage.errors import RenderError
 from montage.render.audio import mix_audio
 from montage.render.compositor import Compositor
+from montage.render.decode import decoding_threads
 from montage.render.encoder import YuvWriter
 from montage.render.scratch import Scratch, scratch_file
 from montage.timeline import Timeline
@@ -93,7 +94,7 @@ def _encode(
         target, (canvas.width, canvas.height), canvas.fps, sound, timeline.encoding, threads
     )
     try:
-        with Compositor(timeline) as compositor:
+        with decoding_threads(threads), Compositor(timeline) as compositor:
             for index in range(total):
                 writer.write(compositor.frame(index))
                 if progress is not None:
