@@ -8,7 +8,6 @@ The CLI, previews and batch jobs all go through here, so they plan and render al
 from __future__ import annotations
 
 import dataclasses
-import os
 from pathlib import Path
 
 from montage.errors import MontageError, RenderError, SecurityError
@@ -21,6 +20,7 @@ from montage.planner import plan
 from montage.render import RenderResult, render_timeline
 from montage.render.output import Progress
 from montage.storyboard.load import LoadedStoryboard, load_storyboard
+from montage.storyboard.paths import why_unwritable
 from montage.style import TextStyle
 from montage.text import layout_text
 from montage.timeline import Timeline
@@ -101,26 +101,12 @@ def check_output(loaded: LoadedStoryboard, output: Path, *, flag: str = "") -> N
             path=field,
             hint="choose another output path",
         )
-    problem = _unwritable(target)
+    problem = why_unwritable(target)
     if problem:
         raise RenderError.single(f"cannot write {named}: {problem}", path=field, hint=_WRITABLE)
 
 
 _WRITABLE = "choose a file path in a folder you can write to, e.g. out/montage.mp4"
-
-
-def _unwritable(target: Path) -> str:
-    """Why no file can be written at `target`; "" when it can (checked before encoding)."""
-    if target.is_dir():
-        return "it is a folder"
-    folder = target.parent
-    while not folder.exists():  # render_timeline creates the missing folders
-        folder = folder.parent
-    if not folder.is_dir():
-        return f"{folder.name} is a file, not a folder"
-    if not os.access(folder, os.W_OK | os.X_OK):
-        return f"the folder {folder} is not writable"
-    return ""
 
 
 def render_file(

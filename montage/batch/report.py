@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from montage.batch.manifest import write_atomic
 from montage.batch.rows import BatchError
 from montage.batch.worker import Outcome
 from montage.errors import Problem
+from montage.storyboard.paths import why_unwritable
 
 JobStatus = Literal["rendered", "skipped", "failed", "interrupted", "cancelled"]
 OK_STATUSES = ("rendered", "skipped")
@@ -141,19 +141,10 @@ def check_report_path(path: Path) -> None:
 
 
 def _unwritable(target: Path) -> str:
-    """Why no file can be written at `target`; "" when it can."""
-    if target.is_dir():
-        return "it is a folder"
+    """Why no report can be written at `target`; "" when it can."""
     if target.is_file() and not _is_report(target):
         return "it exists and is not a montage batch report (a rows file, perhaps)"
-    folder = target.parent
-    while not folder.exists():  # write_report creates the missing folders
-        folder = folder.parent
-    if not folder.is_dir():
-        return f"{folder} is a file, not a folder"
-    if not os.access(folder, os.W_OK | os.X_OK):
-        return f"the folder {folder} is not writable"
-    return ""
+    return why_unwritable(target)
 
 
 def _is_report(path: Path) -> bool:

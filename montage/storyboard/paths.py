@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import errno
+import os
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -166,3 +167,21 @@ def _suggest(candidate: Path) -> str:
         return "check the folder name"
     close = difflib.get_close_matches(candidate.name, names, n=1, cutoff=0.5)
     return f"did you mean {close[0]!r}?" if close else "check the spelling and the folder"
+
+
+def why_unwritable(target: Path) -> str:
+    """Why no file can be written at `target` (absolute); "" when it can.
+
+    Missing folders do not count: the writer creates them. Checked before a long render
+    or batch, so a typo does not cost its result.
+    """
+    if target.is_dir():
+        return "it is a folder"
+    folder = target.parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir():
+        return f"{folder} is a file, not a folder"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"the folder {folder} is not writable"
+    return ""
