@@ -71,5 +71,18 @@ def _enter(segment: Segment, fps: int) -> str:
 
 
 def _overlays(timeline: Timeline, number: int) -> str:
+    """The overlays shown on segment `number`: its own texts, then those spanning several
+    segments (hashtags) and the progress bar, if they show at its middle (not only
+    during a transition into or out of it)."""
+    segment = timeline.segments[number]
+    middle = (segment.start + segment.end) // 2
+
+    def overlaps(start: int, end: int) -> bool:
+        return start <= middle < end
+
     kinds = [t.kind for t in timeline.texts if t.segment == number]
+    kinds += [t.kind for t in timeline.texts if t.segment is None and overlaps(t.start, t.end)]
+    bar = timeline.progress
+    if bar is not None and overlaps(bar.start, bar.end):
+        kinds.append("progress_bar")
     return ", ".join(dict.fromkeys(kinds))
