@@ -39,12 +39,17 @@ def unreadable(path: Path, stderr: str) -> MediaError:
     with path.open("rb") as file:
         head = file.read(64)
     script = script_kind(head)
-    if script or NOT_ON_WHITELIST in stderr:
-        kind = script or "not a media file"
+    if script:
         return media_error(
             path,
-            f"is {kind}; montage opens only video, photo and audio files",
+            f"is {script}; montage opens only video, photo and audio files",
             "a playlist or script names other files and addresses; use the media file itself",
+        )
+    if NOT_ON_WHITELIST in stderr:
+        return media_error(
+            path,
+            "is not in a video, photo or audio format montage opens",
+            "check that it really is a video or photo, or convert it to mp4 or jpg",
         )
     if "moov atom not found" in stderr and head[4:8] == b"ftyp":
         return media_error(

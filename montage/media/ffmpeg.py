@@ -31,6 +31,7 @@ _BASE_ARGS = ("-hide_banner", "-nostdin")
 DEMUXERS = (
     *("mov", "matroska", "avi", "mpegts", "mpeg", "asf", "flv", "ogg", "ivf", "dv", "gif"),
     *("image2", "jpeg_pipe", "png_pipe", "webp_pipe", "bmp_pipe", "tiff_pipe", "gif_pipe"),
+    *("webp_anim", "apng"),
     *("mp3", "aac", "wav", "w64", "flac", "aiff", "caf", "amr", "ac3", "eac3"),
 )
 NOT_ON_WHITELIST = "Format not on whitelist"
@@ -107,7 +108,13 @@ def media_input_args(path: Path) -> list[str]:
     A file that is really a playlist or a script (HLS `.m3u8`, `ffconcat`) is then refused
     with NOT_ON_WHITELIST in ffmpeg's output instead of opening what it names.
     """
-    return ["-format_whitelist", ",".join(DEMUXERS), *input_args(path)]
+    demuxers = DEMUXERS
+    if "%" in str(path):
+        # image2 reads `%d` in a path as a numbered sequence and would open other files
+        # (`x%d.jpg` -> `x1.jpg`, maybe a symlink out of the folder). Without it, ffmpeg
+        # still reads a single picture through its `*_pipe` demuxers, by content.
+        demuxers = tuple(d for d in DEMUXERS if d != "image2")
+    return ["-format_whitelist", ",".join(demuxers), *input_args(path)]
 
 
 # --- the header `ffmpeg -i FILE` prints (there is no ffprobe) ------------------------

@@ -20,7 +20,7 @@ from PIL import Image
 
 from montage.cores import decoder_threads
 from montage.errors import RenderError
-from montage.media.ffmpeg import ffmpeg_exe, input_args
+from montage.media.ffmpeg import ffmpeg_exe, media_input_args
 from montage.render.filters import video_chain
 from montage.render.readahead import ReadAhead
 from montage.render.yuv import Frame
@@ -134,7 +134,7 @@ def _command(path: Path, start: float, *outputs: str) -> list[str]:
     threads = _THREADS.get() or decoder_threads(None)
     head = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error"]
     head += ["-filter_threads", "1", "-threads", str(threads)]
-    return [*head, *seek, *input_args(path), "-map", "0:v:0", *outputs]
+    return [*head, *seek, *media_input_args(path), "-map", "0:v:0", *outputs]
 
 
 def _spawn(

@@ -25,6 +25,7 @@ from tests.hardening.conftest import (
     SMALL,
     Board,
     assert_nothing_left,
+    inspect,
     location_of,
     partials,
     run_montage,
@@ -189,6 +190,37 @@ def test_a_music_playlist_naming_a_file_outside_is_not_followed(
     assert code is not None, "still rendering after 12 s"
     assert code == 1 and "music.m3u8" in errors and "playlist" in errors, errors
     assert not board.output.exists()
+
+
+def test_a_numbered_sequence_pattern_does_not_reach_another_file(board: Board) -> None:
+    """ffmpeg's image2 reads `x%d.jps` as x1.jps, x2.jps...: here a link out of the folder."""
+    secret = board.root / "private" / "secret.jpg"
+    secret.parent.mkdir()
+    secret.write_bytes((board.corpus / "photo.jpg").read_bytes())
+    board.add("clip.mp4")
+    (board.folder / "x%d.jps").write_bytes(bytes((i * 37 + 5) % 256 for i in range(4096)))
+    (board.folder / "x1.jps").symlink_to(secret)
+    board.write(CLIP.replace("PATH", "x%d.jps"))
+
+    code, output = board.render()
+
+    assert code == 1 and "x%d.jps" in output and location_of(output) == (2, 12), output
+    assert_nothing_left(board)
+
+
+def test_a_percent_sign_in_a_folder_or_file_name_is_just_a_character(board: Board) -> None:
+    folder = board.folder / "100% better"
+    folder.mkdir(parents=True)
+    for name, target in (("clip.mp4", "v%d.mp4"), ("photo.jpg", "p%03d.jpg")):
+        (folder / target).write_bytes((board.corpus / name).read_bytes())
+    clips = "clips:\n  - {path: '100% better/v%d.mp4', date: 2023-01-01}\n"
+    clips += "  - {path: '100% better/p%03d.jpg', date: 2023-01-02}\n"
+    board.write(clips + "output: {path: OUT}\n")
+
+    code, output = board.render()
+
+    assert code == 0, output
+    assert inspect(board.output).width == 270
 
 
 # --- paths outside the storyboard folder, and files that are not files ------------------
