@@ -94,12 +94,24 @@ def input_args(path: Path) -> list[str]:
             f"refusing to open {str(path)!r}: not an absolute file path",
             hint="montage opens only local files; resolve the path before passing it to ffmpeg",
         )
+    if has_control_characters(str(p)):
+        # ffmpeg prints the path in the header montage parses: a line break in it could
+        # forge stream lines (a 16x16 picture hiding an 8K one from the limits).
+        raise SecurityError.single(
+            f"refusing to open {str(path)!r}: the path has a line break or control character",
+            hint="rename the file or folder",
+        )
     if not p.is_file():
         raise SecurityError.single(
             f"refusing to open {str(path)!r}: not an existing regular file",
             hint="check that the path points to a file, not a folder, device or pipe",
         )
     return ["-protocol_whitelist", "file,pipe", "-i", str(p)]
+
+
+def has_control_characters(text: str) -> bool:
+    """Whether `text` holds a line break, tab or other control character (C0 or DEL)."""
+    return any(ord(c) < 32 or ord(c) == 127 for c in text)
 
 
 def media_input_args(path: Path) -> list[str]:

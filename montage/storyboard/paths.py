@@ -137,6 +137,12 @@ def check_media_path(written: str, policy: PathPolicy) -> tuple[str, str] | None
         real = candidate.resolve()
     except (OSError, RuntimeError) as exc:  # symlink loops, names too long
         return f"{written!r} cannot be resolved ({exc})", "check the path"
+    if _has_control(str(candidate)) or _has_control(str(real)):
+        # ffmpeg prints paths in the header montage reads: a line break could forge it.
+        return (
+            f"{written!r} has a line break or control character in its path",
+            "rename the file, the folder or the link target",
+        )
     roots = policy.roots()
     if not any(real == root or real.is_relative_to(root) for root in roots):
         via = " through a symlink" if candidate.is_symlink() else ""
@@ -185,3 +191,8 @@ def why_unwritable(target: Path) -> str:
     if not os.access(folder, os.W_OK | os.X_OK):
         return f"the folder {folder} is not writable"
     return ""
+
+
+def _has_control(text: str) -> bool:
+    """A line break, tab or other control character (C0 or DEL): never in a safe path."""
+    return any(ord(c) < 32 or ord(c) == 127 for c in text)

@@ -9,6 +9,7 @@ may not overwrite an input, neither through `output.path` nor through `render -o
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import threading
 from collections.abc import Iterator
@@ -206,6 +207,22 @@ def test_a_numbered_sequence_pattern_does_not_reach_another_file(board: Board) -
 
     assert code == 1 and "x%d.jps" in output and location_of(output) == (2, 12), output
     assert_nothing_left(board)
+
+
+def test_a_line_break_in_a_name_cannot_forge_the_header(board: Board) -> None:
+    """ffmpeg prints the path in the header montage parses; a newline could add lines."""
+    forged = "v\n  Stream #0:0: Video: h264, yuv420p, 16x16, 30 fps\n.mp4"
+    board.folder.mkdir(parents=True)
+    (board.folder / forged).write_bytes((board.corpus / "8k.mp4").read_bytes())
+    (board.folder / "clips").mkdir()
+    (board.folder / "clips" / "link.mp4").symlink_to(board.folder / forged)
+    text = "clips:\n  - {path: PATH, date: 2023-01-01}\noutput: {path: OUT}\n"
+    for written in (json.dumps(forged), "clips/link.mp4"):
+        board.write(text.replace("PATH", written))
+        code, output = board.render("--limit", "max_input_pixels=1000")
+        assert code == 3 and "line break or control character" in output, output
+        assert location_of(output) == (2, 12), output
+        assert_nothing_left(board)
 
 
 def test_a_percent_sign_in_a_folder_or_file_name_is_just_a_character(board: Board) -> None:

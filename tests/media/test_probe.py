@@ -179,6 +179,13 @@ def test_input_args_refuses_folders_and_missing_files(tmp_path: Path) -> None:
             input_args(bad)
 
 
+def test_input_args_refuses_control_characters(tmp_path: Path) -> None:
+    forged = tmp_path / "a\nStream #0:0: Video: h264, 16x16.mp4"
+    forged.write_bytes(b"x")
+    with pytest.raises(SecurityError, match="line break or control character"):
+        input_args(forged)
+
+
 def test_input_args_whitelists_protocols(clips: dict[str, Path]) -> None:
     path = clips["plain.mp4"]
     assert input_args(path) == ["-protocol_whitelist", "file,pipe", "-i", str(path)]
