@@ -6,7 +6,9 @@ lands on a precise field path.
 
 from __future__ import annotations
 
+import re
 import string
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, WithJsonSchema, field_validator
@@ -29,6 +31,10 @@ MAX_CLIPS = 500
 X264_PRESETS = Literal[
     "ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"
 ]
+
+
+SAMPLE_DAY = datetime(2023, 12, 31, 23, 59, 59)
+MAX_STAMP = 100
 
 
 class Trim(Strict):
@@ -85,11 +91,19 @@ class Overlays(Strict):
         if template is None:
             return None
         try:
-            names = [
-                name for _, name, _, _ in string.Formatter().parse(template) if name is not None
+            fields = [
+                (n, spec) for _, n, spec, _ in string.Formatter().parse(template) if n is not None
             ]
         except ValueError as exc:
             raise ValueError(f"broken placeholder ({exc}); write e.g. 'Day {{day}}'") from None
+        names = [name for name, _ in fields]
+        for name, spec in fields:
+            # `{day:>99999999999}` would pad to gigabytes: widths stay at two digits.
+            if "{" in (spec or "") or re.search(r"\d{3,}", spec or ""):
+                raise ValueError(
+                    f"{{{name}:{spec}}}: a width or precision of at most 99, and no nested "
+                    "placeholder; write e.g. 'Week {week:02d}'"
+                )
         unknown = [n or "" for n in names if n not in COUNTER_FIELDS]
         if unknown:
             known = ", ".join("{" + n + "}" for n in COUNTER_FIELDS)
@@ -107,6 +121,9 @@ class Overlays(Strict):
     def _strftime_has_directive(cls, fmt: str | None) -> str | None:
         if fmt is not None and "%" not in fmt:
             raise ValueError(f"{fmt!r} has no strftime directive; write e.g. '%b %d, %Y'")
+        # A width such as `%99999Y` pads the stamp to any length: the text must stay short.
+        if fmt is not None and len(SAMPLE_DAY.strftime(fmt)) > MAX_STAMP:
+            raise ValueError(f"{fmt!r} makes a date longer than {MAX_STAMP} characters")
         return fmt
 
 

@@ -790,6 +790,26 @@ CASES = [
         id="template-rendered-directly",
     ),
     pytest.param(
+        Case(
+            CLIP + "overlays: {counter: '{day:>1500000000}'}\n",
+            3,
+            21,
+            "overlays.counter",
+            "a width or precision of at most 99",
+        ),
+        id="counter-width-bomb",
+    ),
+    pytest.param(
+        Case(
+            CLIP + "overlays: {date_stamp: '%1000Y'}\n",
+            3,
+            24,
+            "overlays.date_stamp",
+            "longer than 100 characters",
+        ),
+        id="date-stamp-width",
+    ),
+    pytest.param(
         Case("version: true\n" + CLIP, 1, 10, "version", "write `version: 1`"),
         id="version-true",
     ),
