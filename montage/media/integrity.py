@@ -16,6 +16,7 @@ from pathlib import Path
 from montage.errors import MediaError
 from montage.media.ffmpeg import media_input_args, run_ffmpeg
 from montage.media.info import MediaInfo
+from montage.media.photos import ensure_photo_readable
 
 _OUT_TIME = re.compile(r"^out_time_us=(\d+)", re.MULTILINE)
 DEMUX_TIMEOUT = 300.0
@@ -66,8 +67,11 @@ def ensure_complete(info: MediaInfo, *, allow_truncated: bool = False) -> MediaI
     """`info` unchanged for a complete video; for a truncated one an error, or with
     `allow_truncated` the same info shortened to the part that can be read.
 
-    A video of which not even one whole frame can be read is an error either way.
+    A video of which not even one whole frame can be read is an error either way, and
+    so is a photo that does not decode.
     """
+    if info.kind == "image":
+        ensure_photo_readable(info.path)
     if info.is_still or info.duration is None:
         return info
     end = readable_seconds(info.path) or 0.0

@@ -8,6 +8,7 @@ through ffmpeg in `probe`.
 
 from __future__ import annotations
 
+import functools
 import re
 import struct
 import warnings
@@ -31,6 +32,8 @@ PILLOW_FORMATS = {
     **{"WEBP": ("webp", ".webp"), "BMP": ("bmp", ".bmp"), "TIFF": ("tiff", ".tif")},
     **{"GIF": ("gif", ".gif")},
 }
+# Files montage's renderer opens with Pillow (render/stills.py); others go through ffmpeg.
+PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff"})
 _OPEN_FORMATS = tuple(f for f in PILLOW_FORMATS if f != "MPO")  # JPEG opens MPO files
 
 _BOMB_PIXELS = re.compile(r"\((\d+) pixels\)")
@@ -101,3 +104,34 @@ def read_photo(path: Path) -> Photo | None:
 def displayed(width: int, height: int, swap: bool) -> tuple[int, int]:
     """Width and height as shown, after a quarter-turn rotation if `swap`."""
     return (height, width) if swap else (width, height)
+
+
+def ensure_photo_readable(path: Path) -> None:
+    """Decode the photo at `path` as the renderer will (JPEG at 1/8 size), so a cut copy
+    or a corrupt chunk is an error while planning, not half-way through the encode.
+
+    Results are cached per (path, size, mtime); files Pillow does not render are skipped.
+    """
+    if path.suffix.lower() not in PHOTO_SUFFIXES:
+        return
+    stat = path.stat()
+    _decode_cached(path, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=2048)
+def _decode_cached(path: Path, size: int, mtime_ns: int) -> None:
+    try:
+        with Image.open(path) as image:
+            image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
+            image.load()
+    except (OSError, ValueError, SyntaxError, struct.error, Image.DecompressionBombError) as exc:
+        raise media_error(
+            path,
+            f"cannot be read as a picture ({exc})",
+            "copy it again from its source, or re-export it as JPEG or PNG",
+        ) from None
+
+
+def clear_photo_cache() -> None:
+    """Forget which photos decoded (for tests and long-running processes)."""
+    _decode_cached.cache_clear()

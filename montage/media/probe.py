@@ -34,7 +34,14 @@ from montage.media.ffmpeg import (
     run_ffmpeg,
 )
 from montage.media.info import MediaInfo, media_error
-from montage.media.photos import EXIF_ROTATION, Photo, displayed, photo_info, read_photo
+from montage.media.photos import (
+    EXIF_ROTATION,
+    Photo,
+    clear_photo_cache,
+    displayed,
+    photo_info,
+    read_photo,
+)
 
 PROBE_TIMEOUT = 30.0
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".bmp", ".heic", ".heif"})
@@ -73,6 +80,7 @@ def clear_probe_cache() -> None:
     """Forget cached probe results (for tests and long-running processes)."""
     _probe_cached.cache_clear()
     clear_decode_cache()
+    clear_photo_cache()
 
 
 @functools.lru_cache(maxsize=2048)

@@ -13,18 +13,17 @@ import numpy as np
 from PIL import Image, ImageEnhance, ImageFilter, ImageOps
 
 from montage.errors import RenderError
+from montage.media.photos import PHOTO_SUFFIXES
 from montage.render.decode import grab_frame
 from montage.render.filters import ASPECT_TOLERANCE, BLUR_DOWNSCALE, still_chain
 from montage.render.readahead import ReadAhead
 from montage.render.yuv import Frame, half, rgb_to_planes, rgb_to_yuv
 from montage.timeline import Picture
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
-
 
 def load_picture_image(picture: Picture) -> Image.Image:
     """The picture's source frame as an upright RGB image."""
-    if picture.path.suffix.lower() in IMAGE_SUFFIXES:
+    if picture.path.suffix.lower() in PHOTO_SUFFIXES:
         return _open_photo(picture.path, picture.box.w, picture.box.h)
     return Image.fromarray(grab_frame(picture.path, picture.source_in, still_chain(picture)))
 

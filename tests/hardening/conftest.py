@@ -102,6 +102,8 @@ def _derive(folder: Path) -> None:
     _ffmpeg_copy(folder / "clip.mp4", folder / "bad-audio.mp4", "-c", "copy", "-bsf:a", "noise=1")
     _write_png_header(folder / "bomb.png", 20000, 20000)
     _sound_outlasting_picture(folder / "long-sound.mp4")
+    photo = (folder / "photo.jpg").read_bytes()
+    (folder / "cut.jpg").write_bytes(photo[: len(photo) * 3 // 10])
 
 
 def _sound_outlasting_picture(path: Path) -> None:

@@ -145,6 +145,10 @@ CASES = [
     pytest.param(Case(("odd.mp4",), 0, ()), id="odd-size-video"),
     pytest.param(Case(("odd.png",), 0, ()), id="odd-size-photo"),
     pytest.param(Case(("bomb.png",), 1, ("bomb.png", "400 MP"), 2), id="picture-bomb"),
+    pytest.param(
+        Case(("clip.mp4", "cut.jpg"), 1, ("cut.jpg", "cannot be read as a picture"), 3),
+        id="truncated-photo",
+    ),
 ]
 
 
