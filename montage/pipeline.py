@@ -18,9 +18,9 @@ from montage.media.probe import probe
 from montage.options import LoadOptions
 from montage.planner import plan
 from montage.render import RenderResult, render_timeline
-from montage.render.output import Progress
+from montage.render.output import Progress, partial_path
 from montage.storyboard.load import LoadedStoryboard, load_storyboard
-from montage.storyboard.paths import why_unwritable
+from montage.storyboard.paths import OUTPUT_SUFFIXES, why_unwritable
 from montage.style import TextStyle
 from montage.text import layout_text
 from montage.timeline import Timeline
@@ -81,9 +81,16 @@ def _music_errors(loaded: LoadedStoryboard) -> list[MontageError]:
     return []
 
 
-def check_output(loaded: LoadedStoryboard, output: Path, *, flag: str = "") -> None:
+def check_output(
+    loaded: LoadedStoryboard,
+    output: Path,
+    *,
+    flag: str = "",
+    suffixes: tuple[str, ...] = OUTPUT_SUFFIXES,
+) -> None:
     """Refuse an output path that would overwrite the storyboard or one of its inputs, or
-    that cannot be written (a folder, a place below a file, a read-only folder).
+    that cannot be written (a folder, a device or pipe, a place below a file, a read-only
+    folder, a folder in the way of the partial file), or whose suffix is not `suffixes`.
 
     `flag` names the command-line option the path came from ("-o"); without it the
     problem is located at the storyboard's `output.path`.
@@ -102,6 +109,11 @@ def check_output(loaded: LoadedStoryboard, output: Path, *, flag: str = "") -> N
             hint="choose another output path",
         )
     problem = why_unwritable(target)
+    if not problem and target.suffix.lower() not in suffixes:
+        problem = f"the file name must end in {' or '.join(suffixes)}"
+    partial = partial_path(target)
+    if not problem and (partial.exists() or partial.is_symlink()) and not partial.is_file():
+        problem = f"{partial.name}, where the video is written first, is not a file"
     if problem:
         raise RenderError.single(f"cannot write {named}: {problem}", path=field, hint=_WRITABLE)
 

@@ -63,7 +63,7 @@ def render_contact_sheet(
     size = thumbnail_size(full.width, full.height)
     small = dataclasses.replace(options, overrides=options.overrides + size_overrides(*size))
     target = (output or contact_sheet_path(loaded)).absolute()
-    check_output(loaded, target, flag="-o" if output else "")
+    check_output(loaded, target, flag="-o" if output else "", suffixes=(".png",))
     timeline = plan_loaded(load(path, small), small)
     thumbs = grab_thumbnails(timeline)
     sheet = _sheet(loaded, timeline, thumbs, guides)

@@ -101,8 +101,11 @@ def _mix(cues: tuple[AudioCue, ...], timeline: Timeline, target: Scratch) -> Non
         str(target.path),
     ]
     try:
+        # Progress on stdout: if montage is killed, the next write fails and the mix
+        # ends within half a second instead of running on as an orphan.
+        progress = ["-progress", "pipe:1", "-stats_period", "0.5"]
         done = run_ffmpeg(
-            ["-loglevel", "error", *args], timeout=MIX_TIMEOUT, pass_fds=target.pass_fds
+            ["-loglevel", "error", *progress, *args], timeout=MIX_TIMEOUT, pass_fds=target.pass_fds
         )
     except subprocess.TimeoutExpired:
         raise RenderError.single("mixing the audio timed out") from None

@@ -183,6 +183,8 @@ def why_unwritable(target: Path) -> str:
     """
     if target.is_dir():
         return "it is a folder"
+    if target.exists() and not target.is_file():
+        return "it is a device or pipe, not a file"
     folder = target.parent
     while not folder.exists():
         folder = folder.parent

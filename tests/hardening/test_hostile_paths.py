@@ -397,14 +397,33 @@ def _existing_folder(board: Board) -> Path:
     return board.folder / "done.mp4"
 
 
+def _a_fifo(board: Board) -> Path:
+    os.mkfifo(board.folder / "pipe.mp4")
+    return board.folder / "pipe.mp4"
+
+
+def _partial_is_a_folder(board: Board) -> Path:
+    (board.folder / "out" / "x.montage-partial.mp4").mkdir(parents=True)
+    return board.folder / "out" / "x.mp4"
+
+
 @pytest.mark.parametrize(
-    "target",
-    [_existing_folder, lambda board: board.folder / "clip.mp4" / "x.mp4"],
-    ids=["a-folder", "below-a-file"],
+    ("target", "says"),
+    [
+        (_existing_folder, "it is a folder"),
+        (lambda board: board.folder / "clip.mp4" / "x.mp4", "is a file, not a folder"),
+        (_a_fifo, "device or pipe"),
+        (_partial_is_a_folder, "where the video is written first, is not a file"),
+        (lambda board: board.folder / "out.txt", "must end in .mp4"),
+    ],
+    ids=["a-folder", "below-a-file", "a-fifo", "partial-is-a-folder", "not-mp4"],
 )
-def test_render_o_to_an_impossible_place_is_a_clear_error(board: Board, target: Any) -> None:
+def test_render_o_to_an_impossible_place_is_a_clear_error(
+    board: Board, target: Any, says: str
+) -> None:
     board.add("clip.mp4")
     board.write(CLIP.replace("PATH", "clip.mp4"))
     code, output = board.render("-o", str(target(board)))
-    assert code in (1, 2) and "-o" in output, output
-    assert partials(board.root) == []
+    assert code == 1 and "-o" in output and says in output, output
+    assert "Traceback" not in output
+    assert partials(board.root) == [] or says.startswith("where")
