@@ -237,7 +237,8 @@ def _probe_image(
     else:
         size, rotation, exif = photo.size, EXIF_ROTATION.get(photo.orientation, 0), photo.exif
     if not size[0]:
-        raise media_error(path, "is a picture without a size", "re-export it as JPEG or PNG")
+        hint = "check that it really is a photo, or re-export it as JPEG or PNG"
+        raise media_error(path, "is not a picture that can be read (it has no size)", hint)
     width, height = displayed(*size, rotation in (90, 270))
     return MediaInfo(
         path=path,
