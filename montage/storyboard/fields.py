@@ -122,6 +122,9 @@ def _check_media_path(value: str) -> str:
     return text
 
 
+# The text forms of a time the loader accepts: 2.5, "2.5s", "1:02.5", "0:01:02".
+_SECONDS_TEXT = {"type": "string", "pattern": r"^(\d+:)?\d+(:\d+)?(\.\d+)?s?$"}
+
 Duration = Annotated[
     float,
     BeforeValidator(_parse_duration),
@@ -129,7 +132,7 @@ Duration = Annotated[
         {
             "anyOf": [
                 {"type": "number", "exclusiveMinimum": 0},
-                {"type": "string", "pattern": r"^(\d+:)?\d+(:\d+)?(\.\d+)?s?$"},
+                _SECONDS_TEXT,
             ],
             "description": "seconds: 2.5, '2.5s' or '1:02.5'",
         }
@@ -142,7 +145,7 @@ TimePoint = Annotated[
         {
             "anyOf": [
                 {"type": "number", "minimum": 0},
-                {"type": "string", "pattern": r"^(\d+:)?\d+(:\d+)?(\.\d+)?s?$"},
+                _SECONDS_TEXT,
             ],
             "description": "a time in the clip: 2.5, '2.5s' or '1:02.5'",
         }
